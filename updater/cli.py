@@ -1,0 +1,128 @@
+"""Command line: parse arguments, dispatch to one command, map errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from updater import __version__, logs
+from updater.build import Fetcher, Paths
+from updater.config import Settings
+from updater.errors import UpdaterError
+
+log = logging.getLogger("updater")
+
+EXIT_OK, EXIT_STALE, EXIT_INPUT, EXIT_SOURCE, EXIT_INTERNAL = 0, 1, 2, 3, 70
+
+
+def _paths_options(parser: argparse.ArgumentParser) -> None:
+    defaults = Paths()
+    parser.add_argument("--data", type=Path, default=defaults.data, help="CV file (%(default)s)")
+    parser.add_argument("--stats", type=Path, default=defaults.stats, help="snapshot (%(default)s)")
+    parser.add_argument(
+        "--template", type=Path, default=defaults.template, help="template (%(default)s)"
+    )
+    parser.add_argument(
+        "--output", type=Path, default=defaults.output, help="README to write (%(default)s)"
+    )
+
+
+def _live_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--offline", action="store_true", help="use data/stats.json only; no network"
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 3, writing nothing, if any source fails"
+    )
+    parser.add_argument(
+        "--deadline", type=float, default=120.0, help="seconds for the whole fetch (%(default)s)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    parser = argparse.ArgumentParser(prog="updater", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"updater {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logs and tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check data/cv.yaml and the template, offline")
+    _paths_options(p)
+
+    p = sub.add_parser("render", help="fetch live numbers and render README.md")
+    _paths_options(p)
+    _live_options(p)
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if stale")
+
+    p = sub.add_parser("schema", help="write the JSON Schema of data/cv.yaml")
+    p.add_argument("--output", type=Path, default=Path("schema/cv.schema.json"))
+    p.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `updater` and `python -m updater`; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: usage errors exit 2, --help/--version exit 0
+        return int(exc.code or 0)
+    settings = Settings.from_env(os.environ)
+    logs.configure(args.verbose, settings.secrets)
+    return _run(lambda: _dispatch(args, settings), args.verbose)
+
+
+def _paths(args: argparse.Namespace) -> Paths:
+    return Paths(args.data, args.stats, args.template, args.output)
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    # Commands are imported on use so `updater --help` stays fast.
+    if args.command == "validate":
+        from updater.commands.validate import validate
+
+        return validate(_paths(args))
+    if args.command == "render":
+        from updater.commands.render import render
+
+        fetch = None if args.offline else live_fetcher(settings, args.deadline)
+        return render(_paths(args), fetch, check=args.check, strict=args.strict)
+    if args.command == "schema":
+        from updater.commands.schema import schema
+
+        return schema(args.output, args.check)
+    raise AssertionError(args.command)  # pragma: no cover - argparse restricts the choices
+
+
+def live_fetcher(settings: Settings, deadline: float) -> Fetcher:
+    """The production fetcher: real clients for both APIs, built from the settings."""
+    from updater.fetch import LiveFetcher
+
+    return LiveFetcher(settings, deadline_seconds=deadline)
+
+
+def _run(command: Callable[[], int], verbose: bool) -> int:
+    try:
+        return command()
+    except UpdaterError as exc:
+        log.error("%s", exc, exc_info=verbose)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        log.error("interrupted")
+        return 130
+    except Exception as exc:  # the one place every other error becomes an exit code
+        log.error(
+            "internal error: %s: %s (run with -v for the traceback)",
+            type(exc).__name__,
+            exc,
+            exc_info=verbose,
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""`updater schema`: write (or check) the JSON Schema generated from the CV records."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from updater.cv import json_schema
+from updater.files import read_text, write_atomic
+
+log = logging.getLogger("updater")
+
+
+def schema_text() -> str:
+    """The schema file's exact text."""
+    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def schema(output: Path, check: bool) -> int:
+    """Write the schema to output; with check, exit 1 when the file differs."""
+    text = schema_text()
+    if check:
+        if read_text(output) == text:
+            log.info("%s is up to date", output)
+            return 0
+        log.error("%s is out of date: run `updater schema`", output)
+        return 1
+    write_atomic(output, text)
+    log.info("wrote %s", output)
+    return 0

@@ -1,0 +1,55 @@
+"""Settings read once from the environment (in cli.py) and passed down as a frozen record."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_GITHUB_API = "https://api.github.com"
+DEFAULT_HF_ENDPOINT = "https://huggingface.co"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Endpoints, tokens and Actions files, as GitHub Actions and huggingface_hub define them."""
+
+    github_api_url: str = DEFAULT_GITHUB_API
+    github_graphql_url: str = DEFAULT_GITHUB_API + "/graphql"
+    github_token: str | None = None
+    github_repository: str | None = None
+    hf_endpoint: str = DEFAULT_HF_ENDPOINT
+    hf_token: str | None = None
+    in_actions: bool = False
+    step_summary: Path | None = None
+    step_output: Path | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build settings from environment variables; empty values count as unset."""
+
+        def get(name: str) -> str | None:
+            return env.get(name, "").strip() or None
+
+        api = (get("GITHUB_API_URL") or DEFAULT_GITHUB_API).rstrip("/")
+        return cls(
+            github_api_url=api,
+            github_graphql_url=(get("GITHUB_GRAPHQL_URL") or _graphql_for(api)).rstrip("/"),
+            github_token=get("GITHUB_TOKEN"),
+            github_repository=get("GITHUB_REPOSITORY"),
+            hf_endpoint=(get("HF_ENDPOINT") or DEFAULT_HF_ENDPOINT).rstrip("/"),
+            hf_token=get("HF_TOKEN"),
+            in_actions=env.get("GITHUB_ACTIONS") == "true",
+            step_summary=Path(s) if (s := get("GITHUB_STEP_SUMMARY")) else None,
+            step_output=Path(s) if (s := get("GITHUB_OUTPUT")) else None,
+        )
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Values that must never appear in output."""
+        return tuple(s for s in (self.github_token, self.hf_token) if s)
+
+
+def _graphql_for(api: str) -> str:
+    """GitHub Enterprise serves GraphQL at /api/graphql beside /api/v3."""
+    return api.removesuffix("/v3") + "/graphql"

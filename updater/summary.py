@@ -1,0 +1,45 @@
+"""The run summary: per source, what was fetched, what was kept from the snapshot, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from updater.snapshot import Snapshot
+from updater.stats import Failure, SourceResult
+
+
+def failures(results: Iterable[SourceResult]) -> tuple[Failure, ...]:
+    """Every failure of every source."""
+    return tuple(f for r in results for f in r.failures)
+
+
+def last_known(old: Snapshot, item: str) -> str | None:
+    """When the snapshot last had numbers for item (a repository or a model), if ever."""
+    stats = old.repo(item) if "/" in item else None
+    found = stats or (old.model(item) if "/" in item else None)
+    return found.fetched_at if found else None
+
+
+def source_line(result: SourceResult, old: Snapshot) -> str:
+    """`github: fetched 14 of 15, 1 kept from the snapshot (since ...), 0 without numbers`."""
+    fetched = len(result.repositories) + len(result.models)
+    times = [t for f in result.failures if (t := last_known(old, f.item))]
+    line = f"{result.source}: fetched {fetched} of {result.requested}"
+    if times:
+        line += f", {len(times)} kept from the snapshot (oldest from {min(times)})"
+    missing = sum(1 for f in result.failures if "/" in f.item) - len(times)
+    if missing:
+        line += f", {missing} without numbers"
+    return line
+
+
+def summary_lines(results: Iterable[SourceResult], old: Snapshot) -> Iterator[str]:
+    """The summary printed on stderr after every live run."""
+    for result in results:
+        yield source_line(result, old)
+        for failure in result.failures:
+            yield f"  {failure.item}: {failure.reason}"
+        for rename in result.renames:
+            yield f"  {rename.old} was renamed to {rename.new}: update data/cv.yaml"
+        for note in result.notes:
+            yield f"  note: {note}"

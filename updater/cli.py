@@ -11,8 +11,12 @@ from pathlib import Path
 
 from updater import __version__, logs
 from updater.build import Fetcher, Paths
+from updater.commands.render import render
+from updater.commands.schema import schema
+from updater.commands.validate import validate
 from updater.config import Settings
 from updater.errors import UpdaterError
+from updater.fetch import LiveFetcher
 
 log = logging.getLogger("updater")
 
@@ -81,27 +85,18 @@ def _paths(args: argparse.Namespace) -> Paths:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    # Commands are imported on use so `updater --help` stays fast.
     if args.command == "validate":
-        from updater.commands.validate import validate
-
         return validate(_paths(args))
     if args.command == "render":
-        from updater.commands.render import render
-
         fetch = None if args.offline else live_fetcher(settings, args.deadline)
         return render(_paths(args), fetch, check=args.check, strict=args.strict)
     if args.command == "schema":
-        from updater.commands.schema import schema
-
         return schema(args.output, args.check)
     raise AssertionError(args.command)  # pragma: no cover - argparse restricts the choices
 
 
 def live_fetcher(settings: Settings, deadline: float) -> Fetcher:
     """The production fetcher: real clients for both APIs, built from the settings."""
-    from updater.fetch import LiveFetcher
-
     return LiveFetcher(settings, deadline_seconds=deadline)
 
 

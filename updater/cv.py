@@ -246,9 +246,7 @@ def _read(path: Path) -> str:
 
 
 _TAGS = {"text", "node"}
-_KEYS = sorted(
-    {name for model in Record.__subclasses__() for name in model.model_fields}
-)
+_KEYS = sorted({name for model in Record.__subclasses__() for name in model.model_fields})
 
 
 def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:

@@ -10,7 +10,9 @@ from updater.stats import repo_key
 
 _NAME = r"[A-Za-z0-9_.-]+"
 # A repository link is exactly https://github.com/OWNER/REPO (a file inside it is not).
-GITHUB_REPO_RE = re.compile(rf"https://github\.com/({_NAME})/({_NAME}?)(?:\.git)?/?(?=[)\s\"'<>]|$)")
+GITHUB_REPO_RE = re.compile(
+    rf"https://github\.com/({_NAME})/({_NAME}?)(?:\.git)?/?(?=[)\s\"'<>]|$)"
+)
 # Models live at https://huggingface.co/ORG/NAME; datasets, spaces and docs are other kinds.
 HF_MODEL_RE = re.compile(rf"https://huggingface\.co/({_NAME})/({_NAME})/?(?=[)\s\"'<>]|$)")
 _HF_NOT_MODELS = frozenset({"datasets", "spaces", "docs", "blog", "papers", "collections", "api"})

@@ -43,12 +43,15 @@ def configure(verbose: bool, secrets: Iterable[str]) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    # Library chatter (urllib3 retries, PyGithub) only with -v.
+    # Library chatter (urllib3's "Retrying ..." warnings, PyGithub) only with -v: the run
+    # summary already says what failed after retries.
     for name in ("urllib3", "github"):
-        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.ERROR)
 
 
 class _LevelPrefix(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.levelname_ = "" if record.levelno == logging.INFO else f"{record.levelname.lower()}: "
+        record.levelname_ = (
+            "" if record.levelno == logging.INFO else f"{record.levelname.lower()}: "
+        )
         return True

@@ -44,7 +44,11 @@ class Totals:
 def totals(cv: CV, snapshot: Snapshot, models: tuple[str, ...]) -> Totals:
     """Stars over the person's public repositories; 30-day downloads over the CV's models."""
     user = snapshot.user
-    stars = user.stars if user and cv.tracking.github_user and _same(user.login, cv.tracking.github_user) else None
+    stars = (
+        user.stars
+        if user and cv.tracking.github_user and _same(user.login, cv.tracking.github_user)
+        else None
+    )
     counts = [m.downloads for m in map(snapshot.model, models) if m and m.downloads is not None]
     return Totals(stars, sum(counts) if counts else None)
 
@@ -132,7 +136,9 @@ def render(template: jinja2.Template, cv: CV, snapshot: Snapshot, models: tuple[
     try:
         return template.render(context)
     except jinja2.UndefinedError as exc:
-        raise InputError(f"{_template_line(template, exc)}: undefined variable: {exc.message}") from exc
+        raise InputError(
+            f"{_template_line(template, exc)}: undefined variable: {exc.message}"
+        ) from exc
     except jinja2.TemplateError as exc:
         raise InputError(f"{_template_line(template, exc)}: template error: {exc}") from exc
 

@@ -37,9 +37,18 @@ def summary_lines(results: Iterable[SourceResult], old: Snapshot) -> Iterator[st
     """The summary printed on stderr after every live run."""
     for result in results:
         yield source_line(result, old)
-        for failure in result.failures:
-            yield f"  {failure.item}: {failure.reason}"
+        yield from _failure_lines(result.failures)
         for rename in result.renames:
             yield f"  {rename.old} was renamed to {rename.new}: update data/cv.yaml"
         for note in result.notes:
             yield f"  note: {note}"
+
+
+def _failure_lines(items: Iterable[Failure]) -> Iterator[str]:
+    """One line per reason: a batch that failed as one does not print fifteen lines."""
+    by_reason: dict[str, list[str]] = {}
+    for failure in items:
+        by_reason.setdefault(failure.reason, []).append(failure.item)
+    for reason, names in by_reason.items():
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        yield f"  {shown}: {reason}"

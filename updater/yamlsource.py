@@ -76,7 +76,10 @@ def parse_yaml(text: str, source: str) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1:1"
-        raise InputError(f"{source}:{where}: invalid YAML: {exc.problem or exc}") from exc
+        context = ""
+        if exc.context and exc.context_mark and exc.context_mark is not mark:
+            context = f" ({exc.context} at line {exc.context_mark.line + 1})"
+        raise InputError(f"{source}:{where}: invalid YAML: {exc.problem or exc}{context}") from exc
     except yaml.YAMLError as exc:
         raise InputError(f"{source}:1:1: invalid YAML: {exc}") from exc
     finally:

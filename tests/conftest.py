@@ -1,0 +1,99 @@
+"""Shared fixtures: the project root, fixture files, and a scratch profile repository."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fakes.github import FakeGitHub
+from tests.fakes.huggingface import FakeHub
+from updater.build import Paths
+from updater.sources.http import Policy
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+GITHUB_TOKEN = "ghs_SECRETgithubTOKEN0123456789"
+HF_TOKEN = "hf_SECREThubTOKEN0123456789"
+# The production policy with the waiting taken out, so fault tests run in milliseconds.
+FAST = Policy(connect_timeout=1, read_timeout=1, retries=2, backoff_factor=0, backoff_jitter=0)
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> Paths:
+    """A copy of the profile repository's inputs in a temporary folder."""
+    for rel in ("data/cv.yaml", "data/stats.json", "templates/README.md.j2"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / rel, tmp_path / rel)
+    return Paths(
+        tmp_path / "data/cv.yaml",
+        tmp_path / "data/stats.json",
+        tmp_path / "templates/README.md.j2",
+        tmp_path / "README.md",
+    )
+
+
+@pytest.fixture
+def fixed_stats(profile: Paths) -> Paths:
+    """The profile with the fixed fixture snapshot in place of the committed one."""
+    shutil.copy(FIXTURES / "stats.json", profile.stats)
+    return profile
+
+
+def paths_args(paths: Paths) -> list[str]:
+    """The CLI options that point a command at these paths."""
+    return [
+        "--data", str(paths.data),
+        "--stats", str(paths.stats),
+        "--template", str(paths.template),
+        "--output", str(paths.output),
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def github_schema() -> Any:
+    """GitHub's published GraphQL schema (built once: it takes about a second)."""
+    from graphql import build_schema
+
+    sdl = (FIXTURES / "github-graphql" / "schema.graphql").read_text(encoding="utf-8")
+    schema = build_schema(sdl, assume_valid_sdl=True)
+    # The published SDL breaks two schema-consistency rules that do not matter for
+    # validating queries (see tests/fixtures/github-graphql/README.md).
+    schema._validation_errors = []
+    return schema
+
+
+@pytest.fixture
+def fake_github(github_schema: Any) -> Iterator[FakeGitHub]:
+    """A fake GitHub that checks every GraphQL query against the real schema."""
+    with FakeGitHub(token=GITHUB_TOKEN, schema=github_schema) as server:
+        yield server
+
+
+@pytest.fixture
+def fake_hub() -> Iterator[FakeHub]:
+    """A fake Hugging Face Hub."""
+    with FakeHub(token=HF_TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def live_env(
+    monkeypatch: pytest.MonkeyPatch, fake_github: FakeGitHub, fake_hub: FakeHub
+) -> dict[str, str]:
+    """The environment a GitHub Actions run would have, pointing at the fakes."""
+    env = {
+        "GITHUB_API_URL": fake_github.url,
+        "GITHUB_GRAPHQL_URL": fake_github.url + "/graphql",
+        "GITHUB_TOKEN": GITHUB_TOKEN,
+        "HF_ENDPOINT": fake_hub.url + "/",
+        "HF_TOKEN": HF_TOKEN,
+    }
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT", "GITHUB_REPOSITORY"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env

@@ -1,0 +1,382 @@
+"""A fake of GitHub's REST and GraphQL APIs, as real as the project needs: repositories,
+renames (GraphQL followRenames, REST 301), owners' repository pages, auth, and the Git Data
+endpoints a commit goes through. GraphQL queries are parsed and checked against the schema."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import GraphQLSchema, OperationDefinitionNode, parse, validate
+from graphql.language import FieldNode
+from graphql.utilities import value_from_ast_untyped
+
+from tests.fakes.server import FakeServer, Reply, Request, json_reply
+
+_ids = itertools.count(1000)
+
+
+@dataclass
+class Repo:
+    """A repository in the fake."""
+
+    full_name: str
+    stars: int = 0
+    forks: int = 0
+    description: str | None = None
+    language: str | None = "Python"
+    archived: bool = False
+    fork: bool = False
+    private: bool = False
+    id: int = field(default_factory=lambda: next(_ids))
+    default_branch: str = "main"
+
+    @property
+    def owner(self) -> str:
+        return self.full_name.split("/")[0]
+
+
+@dataclass
+class Commit:
+    sha: str
+    files: dict[str, str]
+    parents: list[str]
+    message: str
+
+
+def _sha(*parts: object) -> str:
+    return hashlib.sha1(repr(parts).encode()).hexdigest()  # noqa: S324 - an id, not security
+
+
+def _arguments(node: FieldNode, variables: dict[str, Any]) -> dict[str, Any]:
+    return {a.name.value: value_from_ast_untyped(a.value, variables) for a in node.arguments or ()}
+
+
+def not_found() -> Reply:
+    return json_reply(
+        {"message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404"},
+        404,
+    )
+
+
+def rate_limited(reset: int, status: int = 403) -> Reply:
+    """What GitHub sends when the primary rate limit is spent."""
+    return json_reply(
+        {
+            "message": "API rate limit exceeded for 127.0.0.1. (But here's the good news: "
+            "Authenticated requests get a higher rate limit.)",
+            "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+        },
+        status,
+        {"x-ratelimit-remaining": "0", "x-ratelimit-limit": "60", "x-ratelimit-reset": str(reset)},
+    )
+
+
+def graphql_rate_limited() -> Reply:
+    """GraphQL's spent limit: HTTP 200 with an error and no data."""
+    return json_reply(
+        {
+            "errors": [
+                {
+                    "type": "RATE_LIMITED",
+                    "code": "graphql_rate_limit",
+                    "message": "API rate limit already exceeded for user ID 1.",
+                }
+            ]
+        }
+    )
+
+
+class FakeGitHub(FakeServer):
+    """GitHub on 127.0.0.1. `token` is the one valid token; None accepts any request."""
+
+    def __init__(
+        self,
+        token: str | None = None,
+        latency: float = 0.0,
+        schema: GraphQLSchema | None = None,
+        token_scopes_write: bool = True,
+    ) -> None:
+        super().__init__(latency)
+        self.token = token
+        self.can_write = token_scopes_write
+        self.schema = schema
+        self.repos: dict[str, Repo] = {}
+        self.renamed: dict[str, str] = {}
+        self.commits: dict[str, Commit] = {}
+        self.refs: dict[tuple[str, str], str] = {}
+        self.trees: dict[str, dict[str, str]] = {}
+        self.queries: list[str] = []
+
+    # --- set-up -------------------------------------------------------------------------
+
+    def add(self, full_name: str, **kw: Any) -> Repo:
+        repo = Repo(full_name, **kw)
+        self.repos[full_name.lower()] = repo
+        return repo
+
+    def rename(self, old: str, new: str) -> None:
+        repo = self.repos.pop(old.lower())
+        repo.full_name = new
+        self.repos[new.lower()] = repo
+        self.renamed[old.lower()] = new.lower()
+
+    def init_branch(self, full_name: str, files: dict[str, str], branch: str = "main") -> str:
+        return self.push(full_name, files, "Initial commit", branch, parents=[])
+
+    def push(
+        self, full_name: str, files: dict[str, str], message: str, branch: str = "main",
+        parents: list[str] | None = None,
+    ) -> str:  # fmt: skip
+        """Someone else's commit: files are merged onto the branch head."""
+        key = (full_name.lower(), branch)
+        head = self.refs.get(key)
+        base = dict(self.commits[head].files) if head else {}
+        base.update(files)
+        sha = _sha(full_name, base, message, head)
+        self.commits[sha] = Commit(sha, base, parents if parents is not None else [head] if head else [], message)
+        self.refs[key] = sha
+        return sha
+
+    def head(self, full_name: str, branch: str = "main") -> Commit:
+        return self.commits[self.refs[(full_name.lower(), branch)]]
+
+    # --- dispatch -----------------------------------------------------------------------
+
+    def handle(self, request: Request) -> Reply:
+        auth = request.headers.get("authorization")
+        if self.token is not None and auth is not None and auth.split()[-1] != self.token:
+            return json_reply({"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest", "status": "401"}, 401)
+        if request.path == "/graphql":
+            return self._graphql(request, authenticated=auth is not None)
+        for pattern, handler in self._routes():
+            match = re.fullmatch(pattern, request.path)
+            if match:
+                return handler(request, *match.groups())
+        return not_found()
+
+    def _routes(self) -> list[tuple[str, Any]]:
+        name = r"([\w.-]+/[\w.-]+)"
+        return [
+            (rf"/repos/{name}", self._get_repo),
+            (r"/repositories/(\d+)", self._get_repo_by_id),
+            (r"/users/([\w-]+)/repos", self._user_repos),
+            (r"/users/([\w-]+)", self._user),
+            (rf"/repos/{name}/git/refs?/heads/(.+)", self._ref),
+            (rf"/repos/{name}/contents/(.+)", self._contents),
+            (rf"/repos/{name}/git/commits/(\w+)", self._get_commit),
+            (rf"/repos/{name}/git/commits", self._create_commit),
+            (rf"/repos/{name}/git/trees", self._create_tree),
+        ]
+
+    # --- REST ---------------------------------------------------------------------------
+
+    def repo_json(self, repo: Repo) -> dict[str, Any]:
+        return {
+            "id": repo.id,
+            "name": repo.full_name.split("/")[1],
+            "full_name": repo.full_name,
+            "owner": {"login": repo.owner, "type": "User"},
+            "url": f"{self.url}/repos/{repo.full_name}",
+            "html_url": f"https://github.com/{repo.full_name}",
+            "stargazers_count": repo.stars,
+            "watchers_count": repo.stars,
+            "forks_count": repo.forks,
+            "description": repo.description,
+            "language": repo.language,
+            "archived": repo.archived,
+            "fork": repo.fork,
+            "private": repo.private,
+            "default_branch": repo.default_branch,
+            "permissions": {"admin": False, "push": self.can_write, "pull": True},
+        }
+
+    def _get_repo(self, request: Request, full: str) -> Reply:
+        if request.method != "GET":
+            return not_found()
+        if full.lower() in self.renamed:
+            new = self.repos[self.renamed[full.lower()]]
+            return json_reply(
+                {"message": "Moved Permanently", "url": f"{self.url}/repositories/{new.id}"},
+                301,
+                {"Location": f"{self.url}/repositories/{new.id}"},
+            )
+        repo = self.repos.get(full.lower())
+        if repo is None or repo.private:
+            return not_found()
+        return json_reply(self.repo_json(repo))
+
+    def _get_repo_by_id(self, request: Request, repo_id: str) -> Reply:
+        repo = next((r for r in self.repos.values() if r.id == int(repo_id)), None)
+        return json_reply(self.repo_json(repo)) if repo else not_found()
+
+    def _user(self, request: Request, login: str) -> Reply:
+        if not any(r.owner.lower() == login.lower() for r in self.repos.values()):
+            return not_found()
+        return json_reply({
+            "login": login, "type": "User", "url": f"{self.url}/users/{login}",
+            "repos_url": f"{self.url}/users/{login}/repos",
+            "public_repos": sum(1 for r in self.repos.values() if r.owner.lower() == login.lower()),
+        })  # fmt: skip
+
+    def _user_repos(self, request: Request, login: str) -> Reply:
+        owned = sorted(
+            (r for r in self.repos.values() if r.owner.lower() == login.lower() and not r.private),
+            key=lambda r: r.full_name.lower(),
+        )
+        if not owned:
+            return not_found()
+        per_page = int(request.query.get("per_page", ["30"])[0])
+        page = int(request.query.get("page", ["1"])[0])
+        chunk = owned[(page - 1) * per_page : page * per_page]
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        if page * per_page < len(owned):
+            next_url = f"{self.url}/users/{login}/repos?type=owner&per_page={per_page}&page={page + 1}"
+            headers["Link"] = f'<{next_url}>; rel="next"'
+        return Reply(200, [self.repo_json(r) for r in chunk], headers)
+
+    # --- Git Data -----------------------------------------------------------------------
+
+    def _ref(self, request: Request, full: str, branch: str) -> Reply:
+        key = (full.lower(), branch)
+        if full.lower() not in self.repos or key not in self.refs:
+            return not_found()
+        if request.method == "PATCH":
+            if not self.can_write:
+                return json_reply({"message": "Resource not accessible by integration", "status": "403"}, 403)
+            body = request.json()
+            new = self.commits.get(body["sha"])
+            if new is None:
+                return json_reply({"message": "Object does not exist", "status": "422"}, 422)
+            if not body.get("force") and self.refs[key] not in new.parents:
+                return json_reply({"message": "Update is not a fast forward", "status": "422"}, 422)
+            self.refs[key] = new.sha
+        sha = self.refs[key]
+        return json_reply({
+            "ref": f"refs/heads/{branch}",
+            "url": f"{self.url}/repos/{full}/git/refs/heads/{branch}",
+            "object": {"sha": sha, "type": "commit", "url": f"{self.url}/repos/{full}/git/commits/{sha}"},
+        })  # fmt: skip
+
+    def _contents(self, request: Request, full: str, path: str) -> Reply:
+        ref = request.query.get("ref", [None])[0]
+        repo = self.repos.get(full.lower())
+        if repo is None:
+            return not_found()
+        sha = ref if ref in self.commits else self.refs.get((full.lower(), ref or repo.default_branch))
+        text = self.commits[sha].files.get(path) if sha else None
+        if text is None:
+            return not_found()
+        return json_reply({
+            "type": "file", "encoding": "base64", "path": path, "name": path.rsplit("/", 1)[-1],
+            "content": base64.encodebytes(text.encode()).decode(), "size": len(text.encode()),
+            "sha": _sha("blob", text), "url": f"{self.url}/repos/{full}/contents/{path}",
+        })  # fmt: skip
+
+    def _commit_json(self, full: str, commit: Commit) -> dict[str, Any]:
+        tree = _sha("tree", commit.sha)
+        self.trees.setdefault(tree, commit.files)
+        return {
+            "sha": commit.sha,
+            "url": f"{self.url}/repos/{full}/git/commits/{commit.sha}",
+            "html_url": f"https://github.com/{full}/commit/{commit.sha}",
+            "message": commit.message,
+            "tree": {"sha": tree, "url": f"{self.url}/repos/{full}/git/trees/{tree}"},
+            "parents": [{"sha": p, "url": f"{self.url}/repos/{full}/git/commits/{p}"} for p in commit.parents],
+        }
+
+    def _get_commit(self, request: Request, full: str, sha: str) -> Reply:
+        commit = self.commits.get(sha)
+        return json_reply(self._commit_json(full, commit)) if commit else not_found()
+
+    def _create_tree(self, request: Request, full: str) -> Reply:
+        body = request.json()
+        files = dict(self.trees.get(body.get("base_tree", ""), {}))
+        for entry in body["tree"]:
+            files[entry["path"]] = entry["content"]
+        sha = _sha("tree", files)
+        self.trees[sha] = files
+        return json_reply({"sha": sha, "url": f"{self.url}/repos/{full}/git/trees/{sha}", "tree": []}, 201)
+
+    def _create_commit(self, request: Request, full: str) -> Reply:
+        body = request.json()
+        files = self.trees[body["tree"]]
+        sha = _sha("commit", files, body["message"], body["parents"])
+        self.commits[sha] = Commit(sha, dict(files), list(body["parents"]), body["message"])
+        return json_reply(self._commit_json(full, self.commits[sha]), 201)
+
+    # --- GraphQL ------------------------------------------------------------------------
+
+    def _graphql(self, request: Request, authenticated: bool) -> Reply:
+        if not authenticated:
+            return json_reply({"message": "This endpoint requires you to be authenticated.", "status": "401"}, 401)
+        body = request.json()
+        self.queries.append(body["query"])
+        document = parse(body["query"])
+        if self.schema is not None:
+            errors = validate(self.schema, document)
+            if errors:
+                return json_reply({"errors": [{"message": e.message} for e in errors]})
+        variables = body.get("variables") or {}
+        op = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+        data: dict[str, Any] = {}
+        errors_out: list[dict[str, Any]] = []
+        for sel in op.selection_set.selections:
+            assert isinstance(sel, FieldNode) and sel.selection_set is not None or sel.name.value == "rateLimit"
+            alias = sel.alias.value if sel.alias else sel.name.value
+            args = _arguments(sel, variables)
+            if sel.name.value == "repositoryOwner":
+                nested = next(f for f in sel.selection_set.selections if isinstance(f, FieldNode) and f.name.value == "repositories")
+                args.update(_arguments(nested, variables))
+            data[alias] = self._resolve(sel.name.value, alias, args, errors_out)
+        return json_reply({"data": data, **({"errors": errors_out} if errors_out else {})})
+
+    def _resolve(self, name: str, alias: str, args: dict[str, Any], errors: list[dict[str, Any]]) -> Any:
+        if name == "repository":
+            full = f"{args['owner']}/{args['name']}".lower()
+            if args.get("followRenames") and full in self.renamed:
+                full = self.renamed[full]
+            repo = self.repos.get(full)
+            if repo is None or repo.private:
+                errors.append({
+                    "type": "NOT_FOUND", "path": [alias], "locations": [{"line": 2, "column": 3}],
+                    "message": f"Could not resolve to a Repository with the name '{args['owner']}/{args['name']}'.",
+                })  # fmt: skip
+                return None
+            return {
+                "nameWithOwner": repo.full_name, "stargazerCount": repo.stars, "forkCount": repo.forks,
+                "description": repo.description, "isArchived": repo.archived,
+                "primaryLanguage": {"name": repo.language} if repo.language else None,
+            }  # fmt: skip
+        if name == "repositoryOwner":
+            return self._owner(alias, args, errors)
+        if name == "rateLimit":
+            return {"cost": 1, "remaining": 4999, "resetAt": "2026-11-26T15:00:00Z"}
+        raise AssertionError(f"the fake does not serve {name}")
+
+    def _owner(self, alias: str, args: dict[str, Any], errors: list[dict[str, Any]]) -> Any:
+        login = args["login"]
+        owned = sorted(
+            (r for r in self.repos.values()
+             if r.owner.lower() == login.lower() and not r.fork and not r.private),
+            key=lambda r: r.full_name.lower(),
+        )  # fmt: skip
+        if not any(r.owner.lower() == login.lower() for r in self.repos.values()):
+            errors.append({"type": "NOT_FOUND", "path": [alias], "message": f"Could not resolve to a RepositoryOwner with the login of '{login}'."})
+            return None
+        first = int(args.get("first") or 100)
+        start = int(base64.b64decode(args["after"]).decode()) if args.get("after") else 0
+        page = owned[start : start + first]
+        end = start + len(page)
+        return {
+            "login": login,
+            "repositories": {
+                "totalCount": len(owned),
+                "pageInfo": {"hasNextPage": end < len(owned), "endCursor": base64.b64encode(str(end).encode()).decode()},
+                "nodes": [{"stargazerCount": r.stars} for r in page],
+            },
+        }

@@ -1,0 +1,240 @@
+"""The GitHub source against a fake GitHub on 127.0.0.1, through PyGithub as in production."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from graphql import parse, validate
+
+from tests.conftest import FAST, GITHUB_TOKEN
+from tests.fakes.github import FakeGitHub, graphql_rate_limited, rate_limited
+from tests.fakes.server import Reply, json_reply
+from updater.links import Targets
+from updater.sources.github import GitHubClient, fetch_github, make_github, stats_query
+from updater.sources.http import Deadline, Policy
+from updater.stats import Failure, Rename, SourceResult
+
+T = "2026-11-26T00:00:00Z"
+
+
+def fetch(
+    fake: FakeGitHub,
+    repos: tuple[str, ...],
+    user: str | None = None,
+    token: str | None = GITHUB_TOKEN,
+    policy: Policy = FAST,
+    seconds: float = 20,
+) -> SourceResult:
+    deadline = Deadline.after(seconds)
+    github = make_github(fake.url, token, policy, deadline)
+    client = GitHubClient(github, fake.url + "/graphql", has_token=token is not None)
+    with ThreadPoolExecutor(4) as pool:
+        return fetch_github(client, Targets(repos, (), user), pool, deadline, lambda: T)
+
+
+def stars(result: SourceResult) -> dict[str, int]:
+    return {r.name_with_owner: r.stars for r in result.repositories}
+
+
+@pytest.fixture
+def repos(fake_github: FakeGitHub) -> FakeGitHub:
+    fake_github.add("me/a", stars=10, forks=1, description="A", language="Rust")
+    fake_github.add("me/b", stars=20, forks=2, archived=True)
+    fake_github.add("org/c", stars=30, forks=3, language=None)
+    return fake_github
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 100])
+@pytest.mark.parametrize("with_owner", [True, False])
+def test_queries_are_valid_against_githubs_schema(
+    github_schema: Any, count: int, with_owner: bool
+) -> None:
+    assert validate(github_schema, parse(stats_query(count, with_owner))) == []
+
+
+def test_with_a_token_one_graphql_request_for_all(repos: FakeGitHub) -> None:
+    result = fetch(repos, ("me/a", "me/b", "org/c"), user="me")
+    assert stars(result) == {"me/a": 10, "me/b": 20, "org/c": 30}
+    a = result.repositories[0]
+    assert (a.forks, a.description, a.language, a.archived, a.fetched_at) == (1, "A", "Rust", False, T)
+    assert result.repositories[1].archived is True
+    assert result.repositories[2].language is None
+    assert result.user is not None
+    assert (result.user.stars, result.user.repositories) == (30, 2)
+    assert result.failures == ()
+    assert repos.count() == 1 and repos.count("POST", "/graphql") == 1
+    assert repos.requests[0].headers["authorization"] == f"token {GITHUB_TOKEN}"
+
+
+def test_totals_across_several_pages_count_only_owned_public_sources(repos: FakeGitHub) -> None:
+    for i in range(250):
+        repos.add(f"me/r{i:03d}", stars=2)
+    repos.add("me/fork", stars=1000, fork=True)
+    repos.add("me/secret", stars=1000, private=True)
+    result = fetch(repos, ("me/a",), user="me")
+    assert result.user is not None
+    assert (result.user.stars, result.user.repositories) == (10 + 20 + 500, 252)
+    assert repos.count("POST", "/graphql") == 3  # 100 + 100 + 52
+
+
+def test_batches_of_a_hundred(repos: FakeGitHub) -> None:
+    names = tuple(f"me/r{i:03d}" for i in range(250))
+    for name in names:
+        repos.add(name, stars=1)
+    result = fetch(repos, names, user="me")
+    assert len(result.repositories) == 250
+    assert repos.count("POST", "/graphql") == 3 + 2  # three batches, then two totals pages
+
+
+def test_without_a_token_rest_gives_the_same_numbers(repos: FakeGitHub) -> None:
+    with_token = fetch(repos, ("me/a", "me/b", "org/c"), user="me")
+    repos.requests.clear()
+    anonymous = fetch(repos, ("me/a", "me/b", "org/c"), user="me", token=None)
+    assert anonymous.repositories == with_token.repositories
+    assert anonymous.user == with_token.user
+    assert repos.count("POST", "/graphql") == 0
+    assert repos.count("GET", r"^/repos/") == 3
+    assert all("authorization" not in r.headers for r in repos.requests)
+    assert any("a token" in note for note in anonymous.notes)
+
+
+def test_renamed_repository_is_followed_and_reported(repos: FakeGitHub) -> None:
+    repos.rename("org/c", "org/c-renamed")
+    for token in (GITHUB_TOKEN, None):
+        result = fetch(repos, ("me/a", "org/c"), token=token)
+        assert stars(result) == {"me/a": 10, "org/c-renamed": 30}
+        assert result.renames == (Rename("org/c", "org/c-renamed"),)
+
+
+def test_missing_and_private_fail_alone_and_keep_the_rest(repos: FakeGitHub) -> None:
+    repos.add("me/private", private=True)
+    for token in (GITHUB_TOKEN, None):
+        result = fetch(repos, ("me/a", "me/gone", "me/private", "org/c"), token=token)
+        assert stars(result) == {"me/a": 10, "org/c": 30}
+        assert [f.item for f in result.failures] == ["me/gone", "me/private"]
+        assert all("not found or private" in f.reason for f in result.failures)
+
+
+def test_unknown_account_for_totals(repos: FakeGitHub) -> None:
+    result = fetch(repos, ("me/a",), user="nobody")
+    assert stars(result) == {"me/a": 10}
+    assert result.user is None
+    assert result.failures == (
+        Failure("totals of nobody", "GitHub account not found: check tracking.github_user in data/cv.yaml (nobody)"),
+    )
+
+
+def test_502_then_success_is_retried(repos: FakeGitHub) -> None:
+    repos.script("POST", "/graphql", json_reply({"message": "Server Error"}, 502))
+    result = fetch(repos, ("me/a",))
+    assert stars(result) == {"me/a": 10}
+    assert repos.count("POST", "/graphql") == 2
+
+
+def test_persistent_5xx_gives_up_after_the_retries(repos: FakeGitHub) -> None:
+    repos.script("POST", "/graphql", *[json_reply({"message": "Server Error"}, 503)] * 3)
+    result = fetch(repos, ("me/a",))
+    assert result.repositories == ()
+    assert result.failures == (Failure("me/a", "HTTP 503: Server Error"),)
+    assert repos.count("POST", "/graphql") == 3  # the first try and two retries
+
+
+def test_429_with_retry_after_waits_and_retries(repos: FakeGitHub) -> None:
+    repos.script("POST", "/graphql", json_reply({"message": "slow down"}, 429, {"Retry-After": "1"}))
+    started = time.monotonic()
+    result = fetch(repos, ("me/a",))
+    assert stars(result) == {"me/a": 10}
+    assert time.monotonic() - started >= 1
+
+
+def test_secondary_rate_limit_403_with_retry_after_is_retried(repos: FakeGitHub) -> None:
+    body = {"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}
+    repos.script("POST", "/graphql", json_reply(body, 403, {"Retry-After": "0"}))
+    assert stars(fetch(repos, ("me/a",))) == {"me/a": 10}
+
+
+def test_retry_after_past_the_deadline_gives_up_at_once(repos: FakeGitHub) -> None:
+    repos.script("POST", "/graphql", json_reply({"message": "slow down"}, 429, {"Retry-After": "60"}))
+    started = time.monotonic()
+    result = fetch(repos, ("me/a",), seconds=5)
+    assert time.monotonic() - started < 2
+    assert "past the fetch deadline" in result.failures[0].reason
+
+
+def test_exhausted_primary_rate_limit_rest(repos: FakeGitHub) -> None:
+    reset = int(time.time()) + 3600
+    repos.script("GET", "/repos/me/a", rate_limited(reset))
+    started = time.monotonic()
+    result = fetch(repos, ("me/a", "me/b"), token=None)
+    assert time.monotonic() - started < 2  # an hour away: not waited for
+    assert stars(result) == {"me/b": 20}
+    [failure] = result.failures
+    assert failure.item == "me/a"
+    assert failure.reason.startswith("rate limit exhausted until ")
+
+
+def test_primary_rate_limit_resetting_soon_is_waited_out(repos: FakeGitHub) -> None:
+    repos.script("GET", "/repos/me/a", rate_limited(int(time.time()) + 1))
+    policy = Policy(connect_timeout=1, read_timeout=1, retries=2, backoff_factor=0, backoff_jitter=0, rate_limit_wait=5)
+    assert stars(fetch(repos, ("me/a",), token=None, policy=policy)) == {"me/a": 10}
+
+
+def test_exhausted_graphql_rate_limit_is_a_200_with_an_error(repos: FakeGitHub) -> None:
+    repos.script("POST", "/graphql", graphql_rate_limited())
+    result = fetch(repos, ("me/a", "me/b"), user="me")
+    assert result.repositories == ()
+    assert {f.item for f in result.failures} == {"me/a", "me/b", "totals of me"}
+    assert all(f.reason.startswith("GraphQL rate limit exhausted") for f in result.failures)
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        (Reply(200, "<html><body>Unicorn!</body></html>", {"Content-Type": "text/html"}), "invalid response"),
+        (Reply(200, b"", {"Content-Type": "application/json"}), "invalid response"),
+        (Reply(200, b'{"data": {"r0": ', {"Content-Type": "application/json"}), "invalid response"),
+        (Reply(200, b"[1, 2]", {"Content-Type": "application/json"}), "invalid response"),
+    ],
+    ids=["html", "empty", "invalid json", "not an object"],
+)
+def test_broken_bodies_fail_the_request_not_the_run(repos: FakeGitHub, reply: Reply, reason: str) -> None:
+    repos.script("POST", "/graphql", reply)
+    result = fetch(repos, ("me/a",))
+    assert result.repositories == ()
+    assert result.failures[0].item == "me/a"
+    assert reason in result.failures[0].reason
+
+
+def test_html_error_page_with_5xx(repos: FakeGitHub) -> None:
+    page = Reply(502, "<html>Bad gateway</html>", {"Content-Type": "text/html"})
+    repos.script("POST", "/graphql", page, page, page)
+    [failure] = fetch(repos, ("me/a",)).failures
+    assert failure.reason.startswith("HTTP 502")
+
+
+def test_timeout(repos: FakeGitHub) -> None:
+    slow = Reply(200, b"{}", delay=1.5)
+    repos.script("POST", "/graphql", slow, slow, slow)
+    [failure] = fetch(repos, ("me/a",)).failures
+    assert failure.reason == "timed out (after retries)"
+
+
+def test_connection_reset_then_success(repos: FakeGitHub) -> None:
+    repos.script("POST", "/graphql", Reply(reset=True))
+    assert stars(fetch(repos, ("me/a",))) == {"me/a": 10}
+
+
+def test_connection_reset_every_time(repos: FakeGitHub) -> None:
+    repos.script("POST", "/graphql", *[Reply(reset=True)] * 3)
+    [failure] = fetch(repos, ("me/a",)).failures
+    assert failure.reason.startswith("connection failed")
+
+
+def test_bad_token(repos: FakeGitHub) -> None:
+    result = fetch(repos, ("me/a",), token="ghs_wrong")
+    assert result.failures == (
+        Failure("me/a", "GitHub rejected the token (401 Bad credentials): check GITHUB_TOKEN"),
+    )

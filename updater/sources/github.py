@@ -1,0 +1,349 @@
+"""GitHub: stars and forks of each repository, and the owner's total stars, through PyGithub."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+from github import Auth, Github, GithubException, RateLimitExceededException
+from github.GithubException import RateLimitExceededExceedsMaxWait
+
+from updater import __version__
+from updater.links import Targets
+from updater.sources.http import Deadline, DeadlineExceeded, Policy, describe, gather, github_retry
+from updater.stats import Failure, Rename, RepoStats, SourceResult, UserTotals, repo_key
+
+log = logging.getLogger(__name__)
+
+BATCH = 100  # GraphQL aliases per request; also GitHub's page-size limit
+MAX_OWNER_PAGES = 100  # 10,000 repositories: past that, a cursor loop is more likely than a user
+EXPECTED = (GithubException, requests.RequestException, DeadlineExceeded, ValueError)
+
+REPO_FRAGMENT = """
+fragment RepoStats on Repository {
+  nameWithOwner
+  stargazerCount
+  forkCount
+  description
+  isArchived
+  primaryLanguage { name }
+}
+"""
+OWNER_FIELD = """
+  owner: repositoryOwner(login: $login) {
+    login
+    repositories(first: 100, after: $cursor, ownerAffiliations: [OWNER], isFork: false,
+                 privacy: PUBLIC) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { stargazerCount }
+    }
+  }"""
+
+
+def stats_query(repositories: int, with_owner: bool) -> str:
+    """One query for `repositories` aliased repositories, plus a page of the owner's totals."""
+    params = [f"$o{i}: String!, $n{i}: String!" for i in range(repositories)]
+    fields = [
+        f"  r{i}: repository(owner: $o{i}, name: $n{i}, followRenames: true) {{ ...RepoStats }}"
+        for i in range(repositories)
+    ]
+    if with_owner:
+        params.append("$login: String!, $cursor: String")
+        fields.append(OWNER_FIELD)
+    fields.append("  rateLimit { cost remaining resetAt }")
+    signature = f"({', '.join(params)})" if params else ""
+    body = "\n".join(fields)
+    return f"query Stats{signature} {{\n{body}\n}}\n" + (REPO_FRAGMENT if repositories else "")
+
+
+def make_github(
+    api_url: str, token: str | None, policy: Policy, deadline: Deadline
+) -> Github:
+    """A PyGithub client with deliberate retry, timeout and no built-in throttling."""
+    return Github(
+        auth=Auth.Token(token) if token else None,
+        base_url=api_url,
+        timeout=math.ceil(policy.read_timeout),  # PyGithub asserts whole seconds
+        user_agent=f"updater/{__version__}",
+        per_page=100,
+        retry=github_retry(policy, deadline),
+        pool_size=max(policy.concurrency, 10),
+        # The defaults wait 0.25 s between requests and 1 s between writes (a GraphQL POST
+        # counts as one); one run makes a handful of requests, well inside GitHub's limits.
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+        lazy=False,  # get_repo() fetches at once, so a missing repository fails there
+    )
+
+
+@dataclass(frozen=True)
+class GitHubClient:
+    """PyGithub plus the GraphQL URL it should use (GITHUB_GRAPHQL_URL)."""
+
+    github: Github
+    graphql_url: str
+    has_token: bool
+
+    def graphql(self, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+        """POST a query; return (data, errors). Partial data is kept, unlike graphql_query()."""
+        _, body = self.github.requester.requestJsonAndCheck(
+            "POST", self.graphql_url, input={"query": query, "variables": variables}
+        )
+        if not isinstance(body, dict):
+            raise ValueError(f"expected a JSON object, got {type(body).__name__}")
+        data, errors = body.get("data"), body.get("errors") or []
+        if data is None and not errors or not isinstance(data, dict | None):
+            raise ValueError("expected a GraphQL JSON response")
+        if not isinstance(errors, list):
+            raise ValueError("malformed GraphQL errors")
+        return data or {}, errors
+
+
+@dataclass
+class _Collected:
+    repositories: list[RepoStats] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    renames: list[Rename] = field(default_factory=list)
+    user: UserTotals | None = None
+
+    def add_repo(self, asked: str, stats: RepoStats) -> None:
+        self.repositories.append(stats)
+        if repo_key(stats.name_with_owner) != repo_key(asked):
+            self.renames.append(Rename(asked, stats.name_with_owner))
+
+    def result(self, requested: int, notes: tuple[str, ...] = ()) -> SourceResult:
+        return SourceResult(
+            "github",
+            requested,
+            repositories=tuple(self.repositories),
+            user=self.user,
+            failures=tuple(self.failures),
+            renames=tuple(self.renames),
+            notes=notes,
+        )
+
+
+def fetch_github(
+    client: GitHubClient,
+    targets: Targets,
+    pool: Executor,
+    deadline: Deadline,
+    now: Callable[[], str],
+) -> SourceResult:
+    """Stars and forks of every target repository and the owner's totals."""
+    if client.has_token:
+        return _fetch_graphql(client, targets, pool, deadline, now())
+    return _fetch_rest(client.github, targets, pool, deadline, now())
+
+
+# --- GraphQL, with a token -------------------------------------------------------------
+
+
+def _batches(names: Sequence[str]) -> list[tuple[str, ...]]:
+    return [tuple(names[i : i + BATCH]) for i in range(0, len(names), BATCH)] or [()]
+
+
+def _variables(names: Sequence[str], login: str | None) -> dict[str, Any]:
+    variables: dict[str, Any] = {}
+    for i, name in enumerate(names):
+        variables[f"o{i}"], variables[f"n{i}"] = name.split("/", 1)
+    if login:
+        variables.update(login=login, cursor=None)
+    return variables
+
+
+def _fetch_graphql(
+    client: GitHubClient, targets: Targets, pool: Executor, deadline: Deadline, at: str
+) -> SourceResult:
+    login = targets.github_user
+    batches = _batches(targets.repositories)
+    owner_pages: list[dict[str, Any]] = []
+    out = _Collected()
+
+    def run(index: int) -> tuple[dict[str, Any], list[Any]]:
+        names, with_owner = batches[index], bool(login) and index == 0
+        return client.graphql(stats_query(len(names), with_owner), _variables(names, login if with_owner else None))
+
+    for index, outcome in gather(pool, run, range(len(batches)), deadline):
+        names = batches[index]
+        if isinstance(outcome, BaseException):
+            _expected(outcome)
+            out.failures.extend(Failure(n, github_reason(outcome)) for n in names)
+            if index == 0 and login:
+                out.failures.append(Failure(f"totals of {login}", github_reason(outcome)))
+            continue
+        data, errors = outcome
+        _collect_batch(names, data, errors, out, at)
+        if index == 0 and login:
+            owner_pages.append(_owner_or_failure(data, errors, login, out))
+    if login and owner_pages and owner_pages[0]:
+        out.user = _totals(client, login, owner_pages[0], at, out)
+    return out.result(len(targets.repositories))
+
+
+def _collect_batch(
+    names: tuple[str, ...], data: dict[str, Any], errors: list[Any], out: _Collected, at: str
+) -> None:
+    by_alias = {str(e["path"][0]): e for e in errors if isinstance(e, dict) and e.get("path")}
+    general = [e for e in errors if isinstance(e, dict) and not e.get("path")]
+    for i, name in enumerate(names):
+        node = data.get(f"r{i}")
+        if isinstance(node, dict):
+            try:
+                out.add_repo(name, parse_repo(node, at))
+            except ValueError as exc:
+                out.failures.append(Failure(name, f"invalid response: {exc}"))
+            continue
+        error = by_alias.get(f"r{i}") or (general[0] if general else {})
+        out.failures.append(Failure(name, graphql_reason(error)))
+
+
+def graphql_reason(error: dict[str, Any]) -> str:
+    """One line for a GraphQL error entry."""
+    kind, message = error.get("type"), str(error.get("message", "no data returned"))
+    if kind == "NOT_FOUND":
+        return "not found or private: check the link in data/cv.yaml"
+    if kind == "RATE_LIMITED":
+        return f"GraphQL rate limit exhausted: {message}"
+    return f"{kind or 'error'}: {message}"[:200]
+
+
+def _owner_or_failure(
+    data: dict[str, Any], errors: list[Any], login: str, out: _Collected
+) -> dict[str, Any]:
+    owner = data.get("owner")
+    if isinstance(owner, dict) and isinstance(owner.get("repositories"), dict):
+        return owner
+    mine = [e for e in errors if isinstance(e, dict) and (e.get("path") or ["owner"])[0] == "owner"]
+    error = mine[0] if mine else None
+    why = graphql_reason(error) if error else "no data returned"
+    if error and error.get("type") == "NOT_FOUND":
+        why = f"GitHub account not found: check tracking.github_user in data/cv.yaml ({login})"
+    out.failures.append(Failure(f"totals of {login}", why))
+    return {}
+
+
+def _totals(
+    client: GitHubClient, login: str, owner: dict[str, Any], at: str, out: _Collected
+) -> UserTotals | None:
+    """Sum stars page by page; a repeated cursor or too many pages is an error, not a loop."""
+    stars, count, seen = 0, 0, set()
+    page: dict[str, Any] = owner["repositories"]
+    for _ in range(MAX_OWNER_PAGES):
+        try:
+            stars += sum(int(n["stargazerCount"]) for n in page["nodes"])
+            count, info = int(page["totalCount"]), page["pageInfo"]
+            cursor = info["endCursor"] if info.get("hasNextPage") else None
+        except (KeyError, TypeError, ValueError) as exc:
+            out.failures.append(Failure(f"totals of {login}", f"invalid response: {exc!r}"))
+            return None
+        if cursor is None:
+            return UserTotals(str(owner.get("login") or login), stars, count, at)
+        if cursor in seen:
+            break
+        seen.add(cursor)
+        try:
+            data, errors = client.graphql(stats_query(0, with_owner=True), {"login": login, "cursor": cursor})
+        except EXPECTED as exc:
+            out.failures.append(Failure(f"totals of {login}", github_reason(exc)))
+            return None
+        next_owner = _owner_or_failure(data, errors, login, out)
+        if not next_owner:
+            return None
+        page = next_owner["repositories"]
+    out.failures.append(Failure(f"totals of {login}", "pagination did not end; totals skipped"))
+    return None
+
+
+def parse_repo(node: dict[str, Any], at: str) -> RepoStats:
+    """Turn a Repository node into a record."""
+    try:
+        language = node.get("primaryLanguage") or {}
+        return RepoStats(
+            name_with_owner=str(node["nameWithOwner"]),
+            stars=int(node["stargazerCount"]),
+            forks=int(node["forkCount"]),
+            fetched_at=at,
+            description=node.get("description"),
+            language=language.get("name"),
+            archived=bool(node.get("isArchived", False)),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ValueError(f"malformed repository data ({exc!r})") from exc
+
+
+# --- REST, without a token ----------------------------------------------------------------
+
+
+def _fetch_rest(
+    github: Github, targets: Targets, pool: Executor, deadline: Deadline, at: str
+) -> SourceResult:
+    out = _Collected()
+
+    def one(name: str) -> RepoStats:
+        repo = github.get_repo(name)
+        return RepoStats(
+            repo.full_name, repo.stargazers_count, repo.forks_count, at,
+            repo.description, repo.language, repo.archived,
+        )  # fmt: skip
+
+    for name, outcome in gather(pool, one, targets.repositories, deadline):
+        if isinstance(outcome, BaseException):
+            _expected(outcome)
+            out.failures.append(Failure(name, github_reason(outcome)))
+        else:
+            out.add_repo(name, outcome)
+    if targets.github_user:
+        out.user = _rest_totals(github, targets.github_user, at, out)
+    requests_made = len(targets.repositories) + (1 if targets.github_user else 0)
+    note = (
+        f"no GITHUB_TOKEN: used REST, {requests_made}+ requests (60 an hour allowed without "
+        "a token); with a token it is one GraphQL request per 100 repositories"
+    )
+    return out.result(len(targets.repositories), (note,))
+
+
+def _rest_totals(github: Github, login: str, at: str, out: _Collected) -> UserTotals | None:
+    try:
+        repos = [r for r in github.get_user(login).get_repos(type="owner") if not r.fork and not r.private]
+        return UserTotals(login, sum(r.stargazers_count for r in repos), len(repos), at)
+    except EXPECTED as exc:
+        out.failures.append(Failure(f"totals of {login}", github_reason(exc)))
+        return None
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+def github_reason(exc: BaseException) -> str:
+    """One line for a failed GitHub request, naming the fix where there is one."""
+    if isinstance(exc, RateLimitExceededExceedsMaxWait | RateLimitExceededException):
+        return f"rate limit exhausted{_reset_time(exc)}; kept the last known numbers"
+    if isinstance(exc, GithubException):
+        message = exc.message or (exc.data.get("message") if isinstance(exc.data, dict) else None)
+        if exc.status == 401:
+            return "GitHub rejected the token (401 Bad credentials): check GITHUB_TOKEN"
+        if exc.status == 404:
+            return "not found or private: check the link in data/cv.yaml"
+        return f"HTTP {exc.status}: {message or 'no message'}"[:200]
+    return describe(exc)
+
+
+def _reset_time(exc: GithubException) -> str:
+    reset = (exc.headers or {}).get("x-ratelimit-reset") or (exc.headers or {}).get("X-RateLimit-Reset")
+    if not reset or not str(reset).isdigit():
+        return ""
+    return f" until {datetime.fromtimestamp(int(reset), UTC):%H:%M} UTC"
+
+
+def _expected(exc: BaseException) -> None:
+    """Request failures become summary lines; anything else is a bug and propagates."""
+    if not isinstance(exc, EXPECTED):
+        raise exc

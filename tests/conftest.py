@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from graphql import build_schema
 
 from tests.fakes.github import FakeGitHub
 from tests.fakes.huggingface import FakeHub
@@ -56,8 +57,6 @@ def paths_args(paths: Paths) -> list[str]:
 @pytest.fixture(scope="session")
 def github_schema() -> Any:
     """GitHub's published GraphQL schema (built once: it takes about a second)."""
-    from graphql import build_schema
-
     sdl = (FIXTURES / "github-graphql" / "schema.graphql").read_text(encoding="utf-8")
     schema = build_schema(sdl, assume_valid_sdl=True)
     # The published SDL breaks two schema-consistency rules that do not matter for

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +59,11 @@ def _arguments(node: FieldNode, variables: dict[str, Any]) -> dict[str, Any]:
 
 def not_found() -> Reply:
     return json_reply(
-        {"message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404"},
+        {
+            "message": "Not Found",
+            "documentation_url": "https://docs.github.com/rest",
+            "status": "404",
+        },
         404,
     )
 
@@ -138,7 +143,9 @@ class FakeGitHub(FakeServer):
         base = dict(self.commits[head].files) if head else {}
         base.update(files)
         sha = _sha(full_name, base, message, head)
-        self.commits[sha] = Commit(sha, base, parents if parents is not None else [head] if head else [], message)
+        self.commits[sha] = Commit(
+            sha, base, parents if parents is not None else [head] if head else [], message
+        )
         self.refs[key] = sha
         return sha
 
@@ -150,7 +157,14 @@ class FakeGitHub(FakeServer):
     def handle(self, request: Request) -> Reply:
         auth = request.headers.get("authorization")
         if self.token is not None and auth is not None and auth.split()[-1] != self.token:
-            return json_reply({"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest", "status": "401"}, 401)
+            return json_reply(
+                {
+                    "message": "Bad credentials",
+                    "documentation_url": "https://docs.github.com/rest",
+                    "status": "401",
+                },
+                401,
+            )
         if request.path == "/graphql":
             return self._graphql(request, authenticated=auth is not None)
         for pattern, handler in self._routes():
@@ -159,7 +173,7 @@ class FakeGitHub(FakeServer):
                 return handler(request, *match.groups())
         return not_found()
 
-    def _routes(self) -> list[tuple[str, Any]]:
+    def _routes(self) -> list[tuple[str, Callable[..., Reply]]]:
         name = r"([\w.-]+/[\w.-]+)"
         return [
             (rf"/repos/{name}", self._get_repo),
@@ -235,7 +249,9 @@ class FakeGitHub(FakeServer):
         chunk = owned[(page - 1) * per_page : page * per_page]
         headers = {"Content-Type": "application/json; charset=utf-8"}
         if page * per_page < len(owned):
-            next_url = f"{self.url}/users/{login}/repos?type=owner&per_page={per_page}&page={page + 1}"
+            next_url = (
+                f"{self.url}/users/{login}/repos?type=owner&per_page={per_page}&page={page + 1}"
+            )
             headers["Link"] = f'<{next_url}>; rel="next"'
         return Reply(200, [self.repo_json(r) for r in chunk], headers)
 
@@ -247,7 +263,9 @@ class FakeGitHub(FakeServer):
             return not_found()
         if request.method == "PATCH":
             if not self.can_write:
-                return json_reply({"message": "Resource not accessible by integration", "status": "403"}, 403)
+                return json_reply(
+                    {"message": "Resource not accessible by integration", "status": "403"}, 403
+                )
             body = request.json()
             new = self.commits.get(body["sha"])
             if new is None:
@@ -267,7 +285,11 @@ class FakeGitHub(FakeServer):
         repo = self.repos.get(full.lower())
         if repo is None:
             return not_found()
-        sha = ref if ref in self.commits else self.refs.get((full.lower(), ref or repo.default_branch))
+        sha = (
+            ref
+            if ref in self.commits
+            else self.refs.get((full.lower(), ref or repo.default_branch))
+        )
         text = self.commits[sha].files.get(path) if sha else None
         if text is None:
             return not_found()
@@ -286,7 +308,10 @@ class FakeGitHub(FakeServer):
             "html_url": f"https://github.com/{full}/commit/{commit.sha}",
             "message": commit.message,
             "tree": {"sha": tree, "url": f"{self.url}/repos/{full}/git/trees/{tree}"},
-            "parents": [{"sha": p, "url": f"{self.url}/repos/{full}/git/commits/{p}"} for p in commit.parents],
+            "parents": [
+                {"sha": p, "url": f"{self.url}/repos/{full}/git/commits/{p}"}
+                for p in commit.parents
+            ],
         }
 
     def _get_commit(self, request: Request, full: str, sha: str) -> Reply:
@@ -300,7 +325,9 @@ class FakeGitHub(FakeServer):
             files[entry["path"]] = entry["content"]
         sha = _sha("tree", files)
         self.trees[sha] = files
-        return json_reply({"sha": sha, "url": f"{self.url}/repos/{full}/git/trees/{sha}", "tree": []}, 201)
+        return json_reply(
+            {"sha": sha, "url": f"{self.url}/repos/{full}/git/trees/{sha}", "tree": []}, 201
+        )
 
     def _create_commit(self, request: Request, full: str) -> Reply:
         body = request.json()
@@ -313,7 +340,9 @@ class FakeGitHub(FakeServer):
 
     def _graphql(self, request: Request, authenticated: bool) -> Reply:
         if not authenticated:
-            return json_reply({"message": "This endpoint requires you to be authenticated.", "status": "401"}, 401)
+            return json_reply(
+                {"message": "This endpoint requires you to be authenticated.", "status": "401"}, 401
+            )
         body = request.json()
         self.queries.append(body["query"])
         document = parse(body["query"])
@@ -326,16 +355,23 @@ class FakeGitHub(FakeServer):
         data: dict[str, Any] = {}
         errors_out: list[dict[str, Any]] = []
         for sel in op.selection_set.selections:
-            assert isinstance(sel, FieldNode) and sel.selection_set is not None or sel.name.value == "rateLimit"
+            assert isinstance(sel, FieldNode)
             alias = sel.alias.value if sel.alias else sel.name.value
             args = _arguments(sel, variables)
             if sel.name.value == "repositoryOwner":
-                nested = next(f for f in sel.selection_set.selections if isinstance(f, FieldNode) and f.name.value == "repositories")
+                assert sel.selection_set is not None
+                nested = next(
+                    f
+                    for f in sel.selection_set.selections
+                    if isinstance(f, FieldNode) and f.name.value == "repositories"
+                )
                 args.update(_arguments(nested, variables))
             data[alias] = self._resolve(sel.name.value, alias, args, errors_out)
         return json_reply({"data": data, **({"errors": errors_out} if errors_out else {})})
 
-    def _resolve(self, name: str, alias: str, args: dict[str, Any], errors: list[dict[str, Any]]) -> Any:
+    def _resolve(
+        self, name: str, alias: str, args: dict[str, Any], errors: list[dict[str, Any]]
+    ) -> Any:
         if name == "repository":
             full = f"{args['owner']}/{args['name']}".lower()
             if args.get("followRenames") and full in self.renamed:
@@ -366,7 +402,13 @@ class FakeGitHub(FakeServer):
             key=lambda r: r.full_name.lower(),
         )  # fmt: skip
         if not any(r.owner.lower() == login.lower() for r in self.repos.values()):
-            errors.append({"type": "NOT_FOUND", "path": [alias], "message": f"Could not resolve to a RepositoryOwner with the login of '{login}'."})
+            errors.append(
+                {
+                    "type": "NOT_FOUND",
+                    "path": [alias],
+                    "message": f"Could not resolve to a RepositoryOwner with the login of '{login}'.",
+                }
+            )
             return None
         first = int(args.get("first") or 100)
         start = int(base64.b64decode(args["after"]).decode()) if args.get("after") else 0
@@ -376,7 +418,10 @@ class FakeGitHub(FakeServer):
             "login": login,
             "repositories": {
                 "totalCount": len(owned),
-                "pageInfo": {"hasNextPage": end < len(owned), "endCursor": base64.b64encode(str(end).encode()).decode()},
+                "pageInfo": {
+                    "hasNextPage": end < len(owned),
+                    "endCursor": base64.b64encode(str(end).encode()).decode(),
+                },
                 "nodes": [{"stargazerCount": r.stars} for r in page],
             },
         }

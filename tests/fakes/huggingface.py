@@ -9,7 +9,18 @@ from urllib.parse import urlencode
 
 from tests.fakes.server import FakeServer, Reply, Request, json_reply
 
-DEFAULT_PROPERTIES = ("author", "downloads", "likes", "lastModified", "pipeline_tag", "library_name", "tags", "gated", "private", "createdAt")
+DEFAULT_PROPERTIES = (
+    "author",
+    "downloads",
+    "likes",
+    "lastModified",
+    "pipeline_tag",
+    "library_name",
+    "tags",
+    "gated",
+    "private",
+    "createdAt",
+)
 
 
 @dataclass
@@ -56,7 +67,11 @@ class FakeHub(FakeServer):
     def _shape(self, model: Model, expand: list[str]) -> dict[str, Any]:
         props = model.properties()
         wanted = expand or list(DEFAULT_PROPERTIES)
-        return {"_id": f"id-{model.id}", "id": model.id, **{k: props[k] for k in wanted if k in props}}
+        return {
+            "_id": f"id-{model.id}",
+            "id": model.id,
+            **{k: props[k] for k in wanted if k in props},
+        }
 
     def handle(self, request: Request) -> Reply:
         expand = request.query.get("expand", [])
@@ -76,13 +91,20 @@ class FakeHub(FakeServer):
         limit = int(request.query.get("limit", ["1000"])[0])
         start = int(request.query.get("cursor", ["0"])[0])
         found = sorted(
-            (m for m in self.models.values() if m.id.split("/")[0].lower() == author and self._visible(m, request)),
+            (
+                m
+                for m in self.models.values()
+                if m.id.split("/")[0].lower() == author and self._visible(m, request)
+            ),
             key=lambda m: m.id,
         )
         page = found[start : start + limit]
         headers = {"Content-Type": "application/json; charset=utf-8"}
         if start + limit < len(found):
-            query = {**{k: v[0] for k, v in request.query.items() if k != "expand"}, "cursor": start + limit}
+            query = {
+                **{k: v[0] for k, v in request.query.items() if k != "expand"},
+                "cursor": start + limit,
+            }
             extra = "".join(f"&expand={e}" for e in expand)
             headers["Link"] = f'<{self.url}/api/models?{urlencode(query)}{extra}>; rel="next"'
         return Reply(200, [self._shape(m, expand) for m in page], headers)

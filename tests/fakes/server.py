@@ -23,6 +23,7 @@ class Request:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    peer: int = 0  # the client's port: one per connection
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")
@@ -48,7 +49,9 @@ class Reply:
 
 def json_reply(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
     """A JSON response with the content type the real APIs send."""
-    return Reply(status, body, {"Content-Type": "application/json; charset=utf-8", **(headers or {})})
+    return Reply(
+        status, body, {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+    )
 
 
 class FakeServer:
@@ -66,7 +69,7 @@ class FakeServer:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def __enter__(self) -> Self:
         self._thread.start()
@@ -90,6 +93,10 @@ class FakeServer:
             for r in self.requests
             if (method is None or r.method == method) and re.search(path, r.path)
         )
+
+    def connections(self) -> int:
+        """How many connections the requests came over."""
+        return len({r.peer for r in self.requests})
 
     def _scripted(self, request: Request) -> Reply | None:
         with self._lock:
@@ -124,11 +131,14 @@ def _handler_for(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
                 parse_qs(parts.query),
                 {k.lower(): v for k, v in self.headers.items()},
                 self.rfile.read(length) if length else b"",
+                self.client_address[1],
             )
             reply = fake.respond(request)
             time.sleep(fake.latency + reply.delay)
             if reply.reset:
-                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+                )
                 self.close_connection = True
                 self.connection.close()
                 return

@@ -59,7 +59,13 @@ def test_with_a_token_one_graphql_request_for_all(repos: FakeGitHub) -> None:
     result = fetch(repos, ("me/a", "me/b", "org/c"), user="me")
     assert stars(result) == {"me/a": 10, "me/b": 20, "org/c": 30}
     a = result.repositories[0]
-    assert (a.forks, a.description, a.language, a.archived, a.fetched_at) == (1, "A", "Rust", False, T)
+    assert (a.forks, a.description, a.language, a.archived, a.fetched_at) == (
+        1,
+        "A",
+        "Rust",
+        False,
+        T,
+    )
     assert result.repositories[1].archived is True
     assert result.repositories[2].language is None
     assert result.user is not None
@@ -123,7 +129,10 @@ def test_unknown_account_for_totals(repos: FakeGitHub) -> None:
     assert stars(result) == {"me/a": 10}
     assert result.user is None
     assert result.failures == (
-        Failure("totals of nobody", "GitHub account not found: check tracking.github_user in data/cv.yaml (nobody)"),
+        Failure(
+            "totals of nobody",
+            "GitHub account not found: check tracking.github_user in data/cv.yaml (nobody)",
+        ),
     )
 
 
@@ -143,7 +152,9 @@ def test_persistent_5xx_gives_up_after_the_retries(repos: FakeGitHub) -> None:
 
 
 def test_429_with_retry_after_waits_and_retries(repos: FakeGitHub) -> None:
-    repos.script("POST", "/graphql", json_reply({"message": "slow down"}, 429, {"Retry-After": "1"}))
+    repos.script(
+        "POST", "/graphql", json_reply({"message": "slow down"}, 429, {"Retry-After": "1"})
+    )
     started = time.monotonic()
     result = fetch(repos, ("me/a",))
     assert stars(result) == {"me/a": 10}
@@ -151,13 +162,17 @@ def test_429_with_retry_after_waits_and_retries(repos: FakeGitHub) -> None:
 
 
 def test_secondary_rate_limit_403_with_retry_after_is_retried(repos: FakeGitHub) -> None:
-    body = {"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}
+    body = {
+        "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+    }
     repos.script("POST", "/graphql", json_reply(body, 403, {"Retry-After": "0"}))
     assert stars(fetch(repos, ("me/a",))) == {"me/a": 10}
 
 
 def test_retry_after_past_the_deadline_gives_up_at_once(repos: FakeGitHub) -> None:
-    repos.script("POST", "/graphql", json_reply({"message": "slow down"}, 429, {"Retry-After": "60"}))
+    repos.script(
+        "POST", "/graphql", json_reply({"message": "slow down"}, 429, {"Retry-After": "60"})
+    )
     started = time.monotonic()
     result = fetch(repos, ("me/a",), seconds=5)
     assert time.monotonic() - started < 2
@@ -178,7 +193,14 @@ def test_exhausted_primary_rate_limit_rest(repos: FakeGitHub) -> None:
 
 def test_primary_rate_limit_resetting_soon_is_waited_out(repos: FakeGitHub) -> None:
     repos.script("GET", "/repos/me/a", rate_limited(int(time.time()) + 1))
-    policy = Policy(connect_timeout=1, read_timeout=1, retries=2, backoff_factor=0, backoff_jitter=0, rate_limit_wait=5)
+    policy = Policy(
+        connect_timeout=1,
+        read_timeout=1,
+        retries=2,
+        backoff_factor=0,
+        backoff_jitter=0,
+        rate_limit_wait=5,
+    )
     assert stars(fetch(repos, ("me/a",), token=None, policy=policy)) == {"me/a": 10}
 
 
@@ -193,14 +215,19 @@ def test_exhausted_graphql_rate_limit_is_a_200_with_an_error(repos: FakeGitHub) 
 @pytest.mark.parametrize(
     ("reply", "reason"),
     [
-        (Reply(200, "<html><body>Unicorn!</body></html>", {"Content-Type": "text/html"}), "invalid response"),
+        (
+            Reply(200, "<html><body>Unicorn!</body></html>", {"Content-Type": "text/html"}),
+            "invalid response",
+        ),
         (Reply(200, b"", {"Content-Type": "application/json"}), "invalid response"),
         (Reply(200, b'{"data": {"r0": ', {"Content-Type": "application/json"}), "invalid response"),
         (Reply(200, b"[1, 2]", {"Content-Type": "application/json"}), "invalid response"),
     ],
     ids=["html", "empty", "invalid json", "not an object"],
 )
-def test_broken_bodies_fail_the_request_not_the_run(repos: FakeGitHub, reply: Reply, reason: str) -> None:
+def test_broken_bodies_fail_the_request_not_the_run(
+    repos: FakeGitHub, reply: Reply, reason: str
+) -> None:
     repos.script("POST", "/graphql", reply)
     result = fetch(repos, ("me/a",))
     assert result.repositories == ()

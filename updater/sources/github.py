@@ -63,9 +63,7 @@ def stats_query(repositories: int, with_owner: bool) -> str:
     return f"query Stats{signature} {{\n{body}\n}}\n" + (REPO_FRAGMENT if repositories else "")
 
 
-def make_github(
-    api_url: str, token: str | None, policy: Policy, deadline: Deadline
-) -> Github:
+def make_github(api_url: str, token: str | None, policy: Policy, deadline: Deadline) -> Github:
     """A PyGithub client with deliberate retry, timeout and no built-in throttling."""
     return Github(
         auth=Auth.Token(token) if token else None,
@@ -99,7 +97,7 @@ class GitHubClient:
         if not isinstance(body, dict):
             raise ValueError(f"expected a JSON object, got {type(body).__name__}")
         data, errors = body.get("data"), body.get("errors") or []
-        if data is None and not errors or not isinstance(data, dict | None):
+        if (data is None and not errors) or not isinstance(data, dict | None):
             raise ValueError("expected a GraphQL JSON response")
         if not isinstance(errors, list):
             raise ValueError("malformed GraphQL errors")
@@ -169,7 +167,9 @@ def _fetch_graphql(
 
     def run(index: int) -> tuple[dict[str, Any], list[Any]]:
         names, with_owner = batches[index], bool(login) and index == 0
-        return client.graphql(stats_query(len(names), with_owner), _variables(names, login if with_owner else None))
+        return client.graphql(
+            stats_query(len(names), with_owner), _variables(names, login if with_owner else None)
+        )
 
     for index, outcome in gather(pool, run, range(len(batches)), deadline):
         names = batches[index]
@@ -250,7 +250,9 @@ def _totals(
             break
         seen.add(cursor)
         try:
-            data, errors = client.graphql(stats_query(0, with_owner=True), {"login": login, "cursor": cursor})
+            data, errors = client.graphql(
+                stats_query(0, with_owner=True), {"login": login, "cursor": cursor}
+            )
         except EXPECTED as exc:
             out.failures.append(Failure(f"totals of {login}", github_reason(exc)))
             return None
@@ -312,7 +314,11 @@ def _fetch_rest(
 
 def _rest_totals(github: Github, login: str, at: str, out: _Collected) -> UserTotals | None:
     try:
-        repos = [r for r in github.get_user(login).get_repos(type="owner") if not r.fork and not r.private]
+        repos = [
+            r
+            for r in github.get_user(login).get_repos(type="owner")
+            if not r.fork and not r.private
+        ]
         return UserTotals(login, sum(r.stargazers_count for r in repos), len(repos), at)
     except EXPECTED as exc:
         out.failures.append(Failure(f"totals of {login}", github_reason(exc)))
@@ -337,7 +343,9 @@ def github_reason(exc: BaseException) -> str:
 
 
 def _reset_time(exc: GithubException) -> str:
-    reset = (exc.headers or {}).get("x-ratelimit-reset") or (exc.headers or {}).get("X-RateLimit-Reset")
+    reset = (exc.headers or {}).get("x-ratelimit-reset") or (exc.headers or {}).get(
+        "X-RateLimit-Reset"
+    )
     if not reset or not str(reset).isdigit():
         return ""
     return f" until {datetime.fromtimestamp(int(reset), UTC):%H:%M} UTC"

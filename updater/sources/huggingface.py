@@ -16,7 +16,15 @@ from updater.stats import Failure, ModelStats, SourceResult
 
 log = logging.getLogger(__name__)
 
-EXPAND = ("downloads", "downloadsAllTime", "likes", "pipeline_tag", "lastModified", "safetensors", "gated")
+EXPAND = (
+    "downloads",
+    "downloadsAllTime",
+    "likes",
+    "pipeline_tag",
+    "lastModified",
+    "safetensors",
+    "gated",
+)
 # From this many tracked models by one author on, one list request beats one request each.
 LIST_THRESHOLD = 3
 LIST_PAGE_SIZE = 1000
@@ -148,7 +156,9 @@ def fetch_models(
     listed = [a for a, ms in groups.items() if len(ms) >= LIST_THRESHOLD]
     found: dict[str, ModelStats] = {}
     failures: list[Failure] = []
-    for author, outcome in gather(pool, lambda a: client.author_models(a, fetched_at), listed, deadline):
+    for author, outcome in gather(
+        pool, lambda a: client.author_models(a, fetched_at), listed, deadline
+    ):
         if isinstance(outcome, BaseException):
             _expected(outcome)
             log.debug("listing %s failed (%s); asking model by model", author, reason(outcome))

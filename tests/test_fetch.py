@@ -1,0 +1,234 @@
+"""Live rendering end to end: fakes of both APIs, the production fetcher, the README and summary."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+
+import pytest
+
+from tests.conftest import FAST, FIXTURES, GITHUB_TOKEN, HF_TOKEN, paths_args
+from tests.fakes.github import FakeGitHub, graphql_rate_limited
+from tests.fakes.huggingface import FakeHub
+from tests.fakes.profile import populate
+from tests.fakes.server import Reply, json_reply
+from updater.build import Paths
+from updater.cli import main
+from updater.commands.render import render
+from updater.config import Settings
+from updater.fetch import LiveFetcher
+from updater.logs import RedactingFilter
+from updater.snapshot import load_snapshot
+
+
+def fast_render(paths: Paths, env: dict[str, str], strict: bool = False) -> int:
+    """The render command with the production fetcher, minus the retry waits."""
+    fetcher = LiveFetcher(Settings.from_env(env), deadline_seconds=20, policy=FAST)
+    return render(paths, fetcher, check=False, strict=strict)
+
+
+@pytest.fixture
+def world(fake_github: FakeGitHub, fake_hub: FakeHub) -> tuple[FakeGitHub, FakeHub]:
+    populate(fake_github, fake_hub)
+    return fake_github, fake_hub
+
+
+def test_live_render_through_main(
+    profile: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub],
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    github, hub = world
+    assert main(["render", *paths_args(profile)]) == 0
+    readme = profile.output.read_text(encoding="utf-8")
+    assert "[Kss](https://github.com/hyunwoongko/kss) <sub>★ 1.3k</sub>:" in readme
+    assert "<sub>⬇ 12.1k last 30 days · ♥ 51</sub> (sft project leader)" in readme
+    # 4,732 stars over the 11 linked repositories hyunwoongko owns + 190 over 20 more; the
+    # fork is not counted. Downloads: the five models' 30-day counts.
+    assert (
+        "<sub>★ 4.9k stars on GitHub · ⬇ 36.4k model downloads in the last 30 days</sub>" in readme
+    )
+    assert github.count() == 1 and hub.count() == 1
+    snapshot = load_snapshot(profile.stats)
+    assert len(snapshot.repositories) == 15 and len(snapshot.models) == 5
+    err = capsys.readouterr().err
+    assert "github: fetched 15 of 15\n" in err
+    assert "huggingface: fetched 5 of 5\n" in err
+
+
+def test_offline_makes_no_request(
+    profile: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub]
+) -> None:
+    github, hub = world
+    assert main(["render", "--offline", *paths_args(profile)]) == 0
+    assert github.count() == 0 and hub.count() == 0
+
+
+def test_stats_json_is_stable_and_sorted(
+    profile: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub]
+) -> None:
+    assert fast_render(profile, live_env) == 0
+    text = profile.stats.read_text(encoding="utf-8")
+    assert text.endswith("}\n")
+    assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+FAULTS: dict[str, tuple[str, str, list[Reply], str]] = {
+    "graphql 502 then ok": ("github", "/graphql", [json_reply({"message": "x"}, 502)], ""),
+    "graphql 5xx": ("github", "/graphql", [json_reply({"message": "Server Error"}, 502)] * 3, "HTTP 502: Server Error"),
+    "graphql rate limit": ("github", "/graphql", [graphql_rate_limited()], "GraphQL rate limit exhausted"),
+    "graphql html": ("github", "/graphql", [Reply(200, "<html>Unicorn</html>", {"Content-Type": "text/html"})], "invalid response"),
+    "graphql timeout": ("github", "/graphql", [Reply(200, b"{}", delay=1.5)] * 3, "timed out (after retries)"),
+    "graphql reset": ("github", "/graphql", [Reply(reset=True)] * 3, "connection failed"),
+    "hub 429": ("hub", "kanana-nano-2.1b-instruct", [json_reply({"error": "x"}, 429, {"Retry-After": "0"})] * 3, "rate limited (HTTP 429)"),
+    "hub invalid json": ("hub", "kanana-nano-2.1b-instruct", [Reply(200, b"{not json", {"Content-Type": "application/json"})], "invalid response"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", FAULTS)
+def test_failures_keep_the_last_known_numbers(
+    case: str, fixed_stats: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub],
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    source, path, replies, reason = FAULTS[case]
+    github, hub = world
+    server = github if source == "github" else hub
+    # One request per model, so the scripted reply hits kanana-nano alone.
+    monkeypatch.setattr("updater.sources.huggingface.LIST_THRESHOLD", 100)
+    server.script("POST" if source == "github" else "GET", path, *replies)
+    caplog.set_level(logging.INFO, logger="updater")
+    assert fast_render(fixed_stats, live_env) == 0
+    readme = fixed_stats.output.read_text(encoding="utf-8")
+    summary = caplog.text
+    if source == "github" and reason:
+        assert "[Kss](https://github.com/hyunwoongko/kss) <sub>★ 1.3k</sub>:" in readme  # kept
+        assert "[Pororo](https://github.com/kakaobrain/pororo) <sub>★ 1.3k</sub>" in readme
+        assert (
+            "github: fetched 0 of 15, 3 kept from the snapshot (oldest from 2026-11-20T03:17:00Z), 12 without numbers"
+            in summary
+        )
+        assert reason in summary
+        assert "<sub>★ 6k stars on GitHub" in readme  # the old total
+        kept = load_snapshot(fixed_stats.stats).repo("hyunwoongko/kss")
+        assert kept is not None and kept.fetched_at == "2026-11-20T03:17:00Z"
+    elif source == "hub":
+        assert (
+            "huggingface: fetched 4 of 5, 1 kept from the snapshot (oldest from 2026-11-20T03:17:00Z)"
+            in summary
+        )
+        assert f"kakaocorp/kanana-nano-2.1b-instruct: {reason}" in summary
+        assert "<sub>⬇ 999 last 30 days · ♥ 60</sub>" in readme  # the old numbers
+    else:
+        assert "github: fetched 15 of 15" in summary
+    assert "None" not in readme and "<sub></sub>" not in readme
+
+
+def test_missing_model_keeps_its_old_numbers(
+    fixed_stats: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub],
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    _, hub = world
+    hub.models.pop("kakaocorp/kanana-1.5-8b-instruct-2505")
+    caplog.set_level(logging.INFO, logger="updater")
+    assert fast_render(fixed_stats, live_env) == 0
+    readme = fixed_stats.output.read_text(encoding="utf-8")
+    assert "<sub>⬇ 13k last 30 days · ♥ 51</sub>" in readme
+    assert (
+        "huggingface: fetched 4 of 5, 1 kept from the snapshot (oldest from 2026-11-20T03:17:00Z)"
+        in caplog.text
+    )
+    assert (
+        "kakaocorp/kanana-1.5-8b-instruct-2505: not found or private (HTTP 404 RepoNotFound)"
+        in caplog.text
+    )
+
+
+def test_renamed_repository_moves_to_its_new_key(
+    fixed_stats: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub],
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    github, _ = world
+    github.rename("kakaobrain/pororo", "kakaobrain/pororo-nlp")
+    caplog.set_level(logging.INFO, logger="updater")
+    assert fast_render(fixed_stats, live_env) == 0
+    assert (
+        "kakaobrain/pororo was renamed to kakaobrain/pororo-nlp: update data/cv.yaml" in caplog.text
+    )
+    snapshot = load_snapshot(fixed_stats.stats)
+    assert "kakaobrain/pororo" not in snapshot.repositories
+    assert snapshot.renamed == {"kakaobrain/pororo": "kakaobrain/pororo-nlp"}
+    assert (
+        "[Pororo](https://github.com/kakaobrain/pororo) <sub>★ 1.3k</sub>"
+        in fixed_stats.output.read_text(encoding="utf-8")
+    )
+
+
+def test_strict_exits_3_and_writes_nothing(
+    profile: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub],
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    github, _ = world
+    github.script("POST", "/graphql", graphql_rate_limited())
+    stats_before = profile.stats.read_bytes()
+    assert main(["render", "--strict", *paths_args(profile)]) == 3
+    assert not profile.output.exists()
+    assert profile.stats.read_bytes() == stats_before
+    assert "--strict" in capsys.readouterr().err
+
+
+def test_no_token_uses_rest_and_says_a_token_is_cheaper(
+    profile: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub],
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    github, _ = world
+    monkeypatch.delenv("GITHUB_TOKEN")
+    live_env.pop("GITHUB_TOKEN")
+    caplog.set_level(logging.INFO, logger="updater")
+    assert fast_render(profile, live_env) == 0
+    assert github.count("POST", "/graphql") == 0
+    assert "note: no GITHUB_TOKEN: used REST" in caplog.text
+    assert "<sub>★ 1.3k</sub>" in profile.output.read_text(encoding="utf-8")
+
+
+def test_tokens_never_printed(
+    profile: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub],
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    github, hub = world
+    # Rejected tokens, failures with bodies that echo them, and -v debug logging.
+    github.token = "ghs_other"
+    hub.script("GET", "/api/models", json_reply({"error": f"bad token {HF_TOKEN}"}, 500))
+    assert main(["-v", "render", *paths_args(profile)]) == 0
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:1")
+    assert main(["-v", "render", "--strict", *paths_args(profile)]) == 3
+    out, err = capsys.readouterr()
+    assert "GitHub rejected the token (401 Bad credentials): check GITHUB_TOKEN" in err
+    for secret in (GITHUB_TOKEN, HF_TOKEN, GITHUB_TOKEN[4:20], HF_TOKEN[3:20]):
+        assert secret not in out + err
+
+
+def test_redacting_filter_cleans_messages_and_tracebacks() -> None:
+    record = logging.LogRecord("x", logging.ERROR, "f", 1, "token %s", (GITHUB_TOKEN,), None)
+    try:
+        raise RuntimeError(HF_TOKEN)
+    except RuntimeError:
+        record.exc_info = sys.exc_info()
+    RedactingFilter([GITHUB_TOKEN, HF_TOKEN]).filter(record)
+    text = record.getMessage()
+    assert GITHUB_TOKEN not in text and HF_TOKEN not in text and "***" in text
+
+
+def test_deadline_option_is_honoured(
+    profile: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub],
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    github, _ = world
+    github.script("POST", "/graphql", Reply(200, b"{}", delay=3))
+    assert main(["render", "--deadline", "1", *paths_args(profile)]) == 0
+    assert "not finished by the fetch deadline" in capsys.readouterr().err
+
+
+def test_committed_snapshot_fixture_is_untouched() -> None:
+    assert shutil.disk_usage(FIXTURES)  # the fixtures folder exists
+    assert load_snapshot(FIXTURES / "stats.json").repo("hyunwoongko/kss") is not None

@@ -13,10 +13,14 @@ from updater import __version__, logs
 from updater.build import Fetcher, Paths
 from updater.commands.render import render
 from updater.commands.schema import schema
+from updater.commands.update import TargetFactory, UpdateOptions, update
 from updater.commands.validate import validate
 from updater.config import Settings
 from updater.errors import UpdaterError
 from updater.fetch import LiveFetcher
+from updater.publish import Target
+from updater.sources.github import make_github
+from updater.sources.http import Deadline, Policy
 
 log = logging.getLogger("updater")
 
@@ -62,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     _live_options(p)
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if stale")
 
+    p = sub.add_parser("update", help="fetch, render and commit README.md when it changed")
+    _paths_options(p)
+    _live_options(p)
+    p.add_argument("--repo", help="OWNER/NAME to commit to (default: GITHUB_REPOSITORY)")
+    p.add_argument("--branch", help="branch to commit to (default: the repository's default)")
+    p.add_argument(
+        "--dry-run", action="store_true", help="print the diff and commit message; write nothing"
+    )
+
     p = sub.add_parser("schema", help="write the JSON Schema of data/cv.yaml")
     p.add_argument("--output", type=Path, default=Path("schema/cv.schema.json"))
     p.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
@@ -90,9 +103,25 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "render":
         fetch = None if args.offline else live_fetcher(settings, args.deadline)
         return render(_paths(args), fetch, check=args.check, strict=args.strict)
+    if args.command == "update":
+        fetch = None if args.offline else live_fetcher(settings, args.deadline)
+        options = UpdateOptions(args.repo, args.branch, args.dry_run, args.strict)
+        return update(_paths(args), fetch, target_opener(settings), options, settings)
     if args.command == "schema":
         return schema(args.output, args.check)
     raise AssertionError(args.command)  # pragma: no cover - argparse restricts the choices
+
+
+def target_opener(settings: Settings) -> TargetFactory:
+    """Opens the repository to commit to, with its own client and deadline."""
+
+    def open_target(repo: str, branch: str | None) -> Target:
+        github = make_github(
+            settings.github_api_url, settings.github_token, Policy(), Deadline.after(120)
+        )
+        return Target(github, repo, branch)
+
+    return open_target
 
 
 def live_fetcher(settings: Settings, deadline: float) -> Fetcher:

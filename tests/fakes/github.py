@@ -116,6 +116,8 @@ class FakeGitHub(FakeServer):
         self.refs: dict[tuple[str, str], str] = {}
         self.trees: dict[str, dict[str, str]] = {}
         self.queries: list[str] = []
+        # Called once, just before the next ref update is judged: someone else pushes.
+        self.before_ref_update: Callable[[], object] | None = None
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -257,15 +259,21 @@ class FakeGitHub(FakeServer):
 
     # --- Git Data -----------------------------------------------------------------------
 
+    def _forbidden(self) -> Reply:
+        return json_reply(
+            {"message": "Resource not accessible by integration", "status": "403"}, 403
+        )
+
     def _ref(self, request: Request, full: str, branch: str) -> Reply:
         key = (full.lower(), branch)
         if full.lower() not in self.repos or key not in self.refs:
             return not_found()
         if request.method == "PATCH":
             if not self.can_write:
-                return json_reply(
-                    {"message": "Resource not accessible by integration", "status": "403"}, 403
-                )
+                return self._forbidden()
+            if self.before_ref_update is not None:
+                hook, self.before_ref_update = self.before_ref_update, None
+                hook()
             body = request.json()
             new = self.commits.get(body["sha"])
             if new is None:
@@ -319,6 +327,8 @@ class FakeGitHub(FakeServer):
         return json_reply(self._commit_json(full, commit)) if commit else not_found()
 
     def _create_tree(self, request: Request, full: str) -> Reply:
+        if not self.can_write:
+            return self._forbidden()
         body = request.json()
         files = dict(self.trees.get(body.get("base_tree", ""), {}))
         for entry in body["tree"]:
@@ -330,6 +340,8 @@ class FakeGitHub(FakeServer):
         )
 
     def _create_commit(self, request: Request, full: str) -> Reply:
+        if not self.can_write:
+            return self._forbidden()
         body = request.json()
         files = self.trees[body["tree"]]
         sha = _sha("commit", files, body["message"], body["parents"])

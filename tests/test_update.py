@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import paths_args
 from tests.fakes.github import FakeGitHub
 from tests.fakes.huggingface import FakeHub
 from tests.fakes.profile import populate

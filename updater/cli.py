@@ -11,12 +11,15 @@ from pathlib import Path
 
 from updater import __version__, logs
 from updater.build import Fetcher, Paths
+from updater.commands.check import check
+from updater.commands.preview import preview
 from updater.commands.render import render
 from updater.commands.schema import schema
 from updater.commands.update import TargetFactory, UpdateOptions, update
 from updater.commands.validate import validate
 from updater.config import Settings
-from updater.errors import UpdaterError
+from updater.cv import load_cv
+from updater.errors import InputError, UpdaterError
 from updater.fetch import LiveFetcher
 from updater.publish import Target
 from updater.sources.github import make_github
@@ -75,6 +78,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="print the diff and commit message; write nothing"
     )
 
+    p = sub.add_parser(
+        "preview", help="write README.md as a standalone HTML page, as GitHub shows it"
+    )
+    p.add_argument("--readme", type=Path, default=Path("README.md"), help="input (%(default)s)")
+    p.add_argument("--output", type=Path, default=Path("preview.html"), help="(%(default)s)")
+    p.add_argument(
+        "--repo",
+        help="OWNER/NAME for relative links (default: GITHUB_REPOSITORY, "
+        "else tracking.github_user's profile repository)",
+    )
+    p.add_argument("--branch", default="main", help="branch for relative links (%(default)s)")
+    p.add_argument("--data", type=Path, default=Paths().data, help=argparse.SUPPRESS)
+    p.add_argument("--open", action="store_true", help="open it in the default browser")
+
+    p = sub.add_parser("check", help="lint README.md as GitHub will show it; exit 1 on findings")
+    p.add_argument("readme", nargs="?", type=Path, default=Path("README.md"))
+
     p = sub.add_parser("schema", help="write the JSON Schema of data/cv.yaml")
     p.add_argument("--output", type=Path, default=Path("schema/cv.schema.json"))
     p.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
@@ -107,9 +127,22 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         fetch = None if args.offline else live_fetcher(settings, args.deadline)
         options = UpdateOptions(args.repo, args.branch, args.dry_run, args.strict)
         return update(_paths(args), fetch, target_opener(settings), options, settings)
+    if args.command == "preview":
+        repo = args.repo or settings.github_repository or _profile_repo(args.data)
+        return preview(args.readme, args.output, repo, args.branch, args.open)
+    if args.command == "check":
+        return check(args.readme)
     if args.command == "schema":
         return schema(args.output, args.check)
     raise AssertionError(args.command)  # pragma: no cover - argparse restricts the choices
+
+
+def _profile_repo(data: Path) -> str:
+    """A profile README lives in the repository named after its owner: USER/USER."""
+    user = load_cv(data).tracking.github_user
+    if not user:
+        raise InputError("no repository for relative links: pass --repo OWNER/NAME")
+    return f"{user}/{user}"
 
 
 def target_opener(settings: Settings) -> TargetFactory:

@@ -1,0 +1,137 @@
+"""The preview in headless Chromium: what a person would see on the profile page."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import FIXTURES
+from updater.preview import CONTENT_WIDTH_PX, page
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM = next((path for name in BROWSERS if (path := shutil.which(name))), None)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no Chromium here: install Debian's `chromium` package (.ci/run does where it can)",
+    ),
+]
+
+# Measures the rendered page and writes the result into the DOM, for --dump-dom to carry out.
+PROBE = """
+<script>
+addEventListener("load", () => {
+  const article = document.querySelector(".markdown-body");
+  const box = article.getBoundingClientRect();
+  const img = article.querySelector("img");
+  const overflowing = [...article.querySelectorAll("*")]
+    .filter((el) => el.getBoundingClientRect().right > box.right + 1)
+    .map((el) => el.tagName + ": " + el.textContent.slice(0, 60));
+  const result = {
+    headings: [...article.querySelectorAll("h1, h2, h3")].map((h) => h.textContent.trim()),
+    image: img && { width: img.getAttribute("width"), alt: img.getAttribute("alt"),
+                    rendered: img.getBoundingClientRect().width },
+    contentWidth: box.width,
+    totals: (article.querySelector("p > sub") || {}).textContent || null,
+    overflowing: overflowing,
+    scrolls: article.scrollWidth > article.clientWidth,
+  };
+  const out = document.createElement("pre");
+  out.id = "probe";
+  out.textContent = JSON.stringify(result);
+  document.body.appendChild(out);
+});
+</script>
+"""
+
+
+def png(path: Path, width: int, height: int) -> Path:
+    """A plain grey PNG, so the avatar has real pixels without a network."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    rows = b"".join(b"\x00" + b"\x99" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    flags = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,900",
+    ]  # fmt: skip
+    return subprocess.run(
+        [CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=120, check=True
+    )
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp_path = tmp_path_factory.mktemp("browser")
+    readme = (FIXTURES / "README.expected.md").read_text(encoding="utf-8")
+    preview = tmp_path / "preview.html"
+    preview.write_text(page(readme, "hyunwoongko/hyunwoongko", "main"), encoding="utf-8")
+    # The avatar lives on github.com; offline, a local image of the same kind stands in.
+    avatar = re.search(r'<img src="([^"]+)"', preview.read_text(encoding="utf-8"))
+    assert avatar
+    local = png(tmp_path / "avatar.png", 460, 460).as_uri()
+    preview.write_text(
+        preview.read_text(encoding="utf-8").replace(avatar[1], local), encoding="utf-8"
+    )
+    probe = tmp_path / "probe.html"
+    probe.write_text(
+        preview.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8"
+    )
+    dom = chromium(tmp_path, "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()).stdout
+    match = re.search(r'<pre id="probe">(.*?)</pre>', dom, flags=re.DOTALL)
+    assert match, dom[-2000:]
+    screenshot = tmp_path / "preview.png"
+    chromium(tmp_path, f"--screenshot={screenshot}", "--window-size=1280,3000", preview.as_uri())
+    assert screenshot.stat().st_size > 10_000
+    result: dict[str, Any] = json.loads(html.unescape(match[1]))
+    result["screenshot"] = str(screenshot)
+    return result
+
+
+def test_shows_the_cv_section_headings(measured: dict[str, Any]) -> None:
+    headings = measured["headings"]
+    assert headings[:3] == ["Curriculum Vitae", "1. Who am I?", "2. Skill Sets"]
+    assert "3. Biography" in headings and "4. How to contact?" in headings
+    assert "[2024.06 ~ present] Machine Learning Researcher at Kakao" in headings
+
+
+def test_avatar_image_with_its_width(measured: dict[str, Any]) -> None:
+    image = measured["image"]
+    assert image["width"] == "50%" and image["alt"] == "Hyunwoong Ko"
+    assert measured["contentWidth"] == pytest.approx(CONTENT_WIDTH_PX, abs=2)
+    assert image["rendered"] == pytest.approx(measured["contentWidth"] / 2, abs=2)
+
+
+def test_totals_line_is_shown(measured: dict[str, Any]) -> None:
+    assert measured["totals"] == "★ 6k stars on GitHub · ⬇ 14k model downloads in the last 30 days"
+
+
+def test_no_text_overflows_the_content_width(measured: dict[str, Any]) -> None:
+    assert measured["overflowing"] == []
+    assert measured["scrolls"] is False

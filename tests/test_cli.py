@@ -130,6 +130,24 @@ def test_bad_input_exits_2_names_the_place_and_writes_nothing(
     assert main(["validate", *paths_args(profile)]) == 2
 
 
+def test_unwritable_output_is_an_input_error(
+    profile: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile.output.mkdir()
+    assert main(["render", "--offline", *paths_args(profile)]) == 2
+    assert f"{profile.output}: cannot write: " in capsys.readouterr().err
+    assert not [p for p in profile.output.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_snapshot_that_is_not_an_object(profile: Paths, capsys: pytest.CaptureFixture[str]) -> None:
+    profile.stats.write_text("[]\n", encoding="utf-8")
+    assert main(["render", "--offline", *paths_args(profile)]) == 2
+    assert (
+        "stats.json:1:1: expected a JSON object with format, repositories and models"
+        in capsys.readouterr().err
+    )
+
+
 def test_traceback_only_with_verbose(profile: Paths, capsys: pytest.CaptureFixture[str]) -> None:
     profile.data.unlink()
     assert main(["-v", "render", "--offline", *paths_args(profile)]) == 2

@@ -68,9 +68,12 @@ def parse_snapshot(text: str, source: str) -> Snapshot:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = format_path(tuple(first["loc"]))
-        raise InputError(
-            f"{source}:1:1: {where}: {first['msg']}; fix the file or delete it to start over"
-        ) from exc
+        what = (
+            f"{where}: {first['msg']}"
+            if where
+            else "expected a JSON object with format, repositories and models"
+        )
+        raise InputError(f"{source}:1:1: {what}; fix the file or delete it to start over") from exc
     if data.format != FORMAT:
         raise InputError(f"{source}:1:1: format: expected {FORMAT}, got {data.format}")
     return Snapshot(data.repositories, data.models, data.user, data.renamed)

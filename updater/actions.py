@@ -51,7 +51,7 @@ def summary_markdown(outcome: Outcome) -> str:
         "|---|---|---|---|",
     ]
     for r in outcome.results:
-        stale = sum(1 for f in r.failures if last_known(outcome.old, f.item))
+        stale = sum(1 for f in r.failures if last_known(outcome.old, r.source, f.item))
         fetched = len(r.repositories) + len(r.models)
         lines.append(f"| {r.source} | {fetched} of {r.requested} | {stale} | {len(r.failures)} |")
     if not outcome.results:

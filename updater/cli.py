@@ -89,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
         "else tracking.github_user's profile repository)",
     )
     p.add_argument("--branch", default="main", help="branch for relative links (%(default)s)")
-    p.add_argument("--data", type=Path, default=Paths().data, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--data", type=Path, default=Paths().data, help="CV, for tracking.github_user (%(default)s)"
+    )
     p.add_argument("--open", action="store_true", help="open it in the default browser")
 
     p = sub.add_parser("check", help="lint README.md as GitHub will show it; exit 1 on findings")

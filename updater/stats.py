@@ -48,12 +48,25 @@ class UserTotals:
     fetched_at: str
 
 
+TOTALS = "totals of "
+
+
+def totals_item(login: str) -> str:
+    """How the owner's stars total is named in failures: not a repository or model."""
+    return f"{TOTALS}{login}"
+
+
 @dataclass(frozen=True)
 class Failure:
     """One item (or a whole source) that could not be fetched, and why, in one line."""
 
     item: str
     reason: str
+
+    @property
+    def is_item(self) -> bool:
+        """A repository or model, as opposed to the owner's totals."""
+        return not self.item.startswith(TOTALS)
 
 
 @dataclass(frozen=True)

@@ -13,21 +13,21 @@ def failures(results: Iterable[SourceResult]) -> tuple[Failure, ...]:
     return tuple(f for r in results for f in r.failures)
 
 
-def last_known(old: Snapshot, item: str) -> str | None:
-    """When the snapshot last had numbers for item (a repository or a model), if ever."""
-    stats = old.repo(item) if "/" in item else None
-    found = stats or (old.model(item) if "/" in item else None)
+def last_known(old: Snapshot, source: str, item: str) -> str | None:
+    """When the snapshot last had numbers for item (of that source), if ever."""
+    found = old.repo(item) if source == "github" else old.model(item)
     return found.fetched_at if found else None
 
 
 def source_line(result: SourceResult, old: Snapshot) -> str:
     """`github: fetched 14 of 15, 1 kept from the snapshot (since ...), 0 without numbers`."""
     fetched = len(result.repositories) + len(result.models)
-    times = [t for f in result.failures if (t := last_known(old, f.item))]
+    items = [f for f in result.failures if f.is_item]
+    times = [t for f in items if (t := last_known(old, result.source, f.item))]
     line = f"{result.source}: fetched {fetched} of {result.requested}"
     if times:
         line += f", {len(times)} kept from the snapshot (oldest from {min(times)})"
-    missing = sum(1 for f in result.failures if "/" in f.item) - len(times)
+    missing = len(items) - len(times)
     if missing:
         line += f", {missing} without numbers"
     return line

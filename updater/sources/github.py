@@ -17,7 +17,15 @@ from github.GithubException import RateLimitExceededExceedsMaxWait
 from updater import __version__
 from updater.links import Targets
 from updater.sources.http import Deadline, DeadlineExceeded, Policy, describe, gather, github_retry
-from updater.stats import Failure, Rename, RepoStats, SourceResult, UserTotals, repo_key
+from updater.stats import (
+    Failure,
+    Rename,
+    RepoStats,
+    SourceResult,
+    UserTotals,
+    repo_key,
+    totals_item,
+)
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +185,7 @@ def _fetch_graphql(
             _expected(outcome)
             out.failures.extend(Failure(n, github_reason(outcome)) for n in names)
             if index == 0 and login:
-                out.failures.append(Failure(f"totals of {login}", github_reason(outcome)))
+                out.failures.append(Failure(totals_item(login), github_reason(outcome)))
             continue
         data, errors = outcome
         _collect_batch(names, data, errors, out, at)
@@ -226,7 +234,7 @@ def _owner_or_failure(
     why = graphql_reason(error) if error else "no data returned"
     if error and error.get("type") == "NOT_FOUND":
         why = f"GitHub account not found: check tracking.github_user in data/cv.yaml ({login})"
-    out.failures.append(Failure(f"totals of {login}", why))
+    out.failures.append(Failure(totals_item(login), why))
     return {}
 
 
@@ -242,7 +250,7 @@ def _totals(
             count, info = int(page["totalCount"]), page["pageInfo"]
             cursor = info["endCursor"] if info.get("hasNextPage") else None
         except (KeyError, TypeError, ValueError) as exc:
-            out.failures.append(Failure(f"totals of {login}", f"invalid response: {exc!r}"))
+            out.failures.append(Failure(totals_item(login), f"invalid response: {exc!r}"))
             return None
         if cursor is None:
             return UserTotals(str(owner.get("login") or login), stars, count, at)
@@ -254,13 +262,13 @@ def _totals(
                 stats_query(0, with_owner=True), {"login": login, "cursor": cursor}
             )
         except EXPECTED as exc:
-            out.failures.append(Failure(f"totals of {login}", github_reason(exc)))
+            out.failures.append(Failure(totals_item(login), github_reason(exc)))
             return None
         next_owner = _owner_or_failure(data, errors, login, out)
         if not next_owner:
             return None
         page = next_owner["repositories"]
-    out.failures.append(Failure(f"totals of {login}", "pagination did not end; totals skipped"))
+    out.failures.append(Failure(totals_item(login), "pagination did not end; totals skipped"))
     return None
 
 
@@ -321,7 +329,7 @@ def _rest_totals(github: Github, login: str, at: str, out: _Collected) -> UserTo
         ]
         return UserTotals(login, sum(r.stargazers_count for r in repos), len(repos), at)
     except EXPECTED as exc:
-        out.failures.append(Failure(f"totals of {login}", github_reason(exc)))
+        out.failures.append(Failure(totals_item(login), github_reason(exc)))
         return None
 
 

@@ -6,7 +6,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import requests
@@ -177,9 +177,7 @@ def fetch_models(
 
 def _named(stats: ModelStats, model_id: str) -> ModelStats:
     """Key the record by the id the CV uses."""
-    if stats.model_id == model_id:
-        return stats
-    return ModelStats(**{**stats.__dict__, "model_id": model_id})
+    return stats if stats.model_id == model_id else replace(stats, model_id=model_id)
 
 
 def _expected(exc: BaseException) -> None:

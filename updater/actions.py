@@ -18,10 +18,9 @@ class Outcome:
     results: tuple[SourceResult, ...]
     old: Snapshot
     changes: tuple[str, ...]
-    readme_changed: bool
-    commit_sha: str | None
-    commit_url: str | None
-    note: str  # why there was no commit, or what the dry run would have done
+    commit_sha: str | None = None  # the README changed exactly when a commit was made
+    commit_url: str | None = None
+    note: str = ""  # why there was no commit
 
 
 def _escape(value: str) -> str:
@@ -60,7 +59,7 @@ def summary_markdown(outcome: Outcome) -> str:
     if failures:
         lines += ["", "**Failures** (last known numbers kept):", ""]
         lines += [f"- `{source}` {f.item}: {f.reason}" for source, f in failures]
-    lines += ["", "**README:** " + ("changed" if outcome.readme_changed else "unchanged")]
+    lines += ["", "**README:** " + ("changed" if outcome.commit_sha else "unchanged")]
     lines += [f"- {c}" for c in outcome.changes]
     if outcome.commit_url:
         lines += ["", f"**Commit:** [{(outcome.commit_sha or '')[:7]}]({outcome.commit_url})"]

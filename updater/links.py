@@ -27,12 +27,6 @@ class Targets:
     github_user: str | None
 
 
-def github_repo(url: str) -> str | None:
-    """OWNER/REPO when url is exactly a GitHub repository link."""
-    match = GITHUB_REPO_RE.fullmatch(url.rstrip("/"))
-    return f"{match[1]}/{match[2]}" if match else None
-
-
 def hf_model(url: str) -> str | None:
     """ORG/MODEL when url is exactly a Hugging Face model link."""
     match = HF_MODEL_RE.fullmatch(url.rstrip("/"))

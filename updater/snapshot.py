@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
@@ -105,13 +105,3 @@ def merge(old: Snapshot, results: Iterable[SourceResult]) -> Snapshot:
         models.update({m.model_id.lower(): m for m in result.models})
         user = result.user or user
     return Snapshot(repos, models, user, renamed)
-
-
-def without_times(snapshot: Snapshot) -> Snapshot:
-    """The snapshot with fetch times blanked, to tell whether any number changed."""
-    return Snapshot(
-        {k: replace(v, fetched_at="") for k, v in snapshot.repositories.items()},
-        {k: replace(v, fetched_at="") for k, v in snapshot.models.items()},
-        replace(snapshot.user, fetched_at="") if snapshot.user else None,
-        snapshot.renamed,
-    )

@@ -8,7 +8,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from updater.actions import Outcome, warning_commands, write_step_files
@@ -57,7 +57,7 @@ def update(
     remote_old = _remote_snapshot(head.files.get(stats_path), stats_path) or result.old
     changes = tuple(shown_changes(remote_old, result.new, result.targets))
     files = {readme_path: result.readme, stats_path: dumps(result.new)}
-    outcome = Outcome(result.results, result.old, changes, False, None, None, "")
+    outcome = Outcome(result.results, result.old, changes)
     if head.files.get(readme_path) == result.readme:
         return _done(outcome, f"{readme_path} on {target.branch} already shows this text", settings)
     message = commit_message(list(changes))
@@ -68,7 +68,7 @@ def update(
     if committed is None:
         return _done(outcome, f"{readme_path} on {target.branch} was updated meanwhile", settings)
     log.info("committed %s to %s@%s: %s", committed.sha[:7], repo, target.branch, committed.url)
-    done = Outcome(result.results, result.old, changes, True, committed.sha, committed.url, "")
+    done = replace(outcome, commit_sha=committed.sha, commit_url=committed.url)
     write_step_files(done, settings.step_summary, settings.step_output)
     return 0
 
@@ -110,8 +110,7 @@ def _report(result: Build, settings: Settings) -> None:
 
 def _done(outcome: Outcome, note: str, settings: Settings) -> int:
     log.info("no commit: %s", note)
-    final = Outcome(outcome.results, outcome.old, outcome.changes, False, None, None, note)
-    write_step_files(final, settings.step_summary, settings.step_output)
+    write_step_files(replace(outcome, note=note), settings.step_summary, settings.step_output)
     return 0
 
 

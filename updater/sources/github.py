@@ -170,7 +170,7 @@ def _fetch_graphql(
 ) -> SourceResult:
     login = targets.github_user
     batches = _batches(targets.repositories)
-    owner_pages: list[dict[str, Any]] = []
+    owner: dict[str, Any] = {}  # the owner's first page of repositories, from batch 0
     out = _Collected()
 
     def run(index: int) -> tuple[dict[str, Any], list[Any]]:
@@ -190,9 +190,9 @@ def _fetch_graphql(
         data, errors = outcome
         _collect_batch(names, data, errors, out, at)
         if index == 0 and login:
-            owner_pages.append(_owner_or_failure(data, errors, login, out))
-    if login and owner_pages and owner_pages[0]:
-        out.user = _totals(client, login, owner_pages[0], at, out)
+            owner = _owner_or_failure(data, errors, login, out)
+    if login and owner:
+        out.user = _totals(client, login, owner, at, out)
     return out.result(len(targets.repositories))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from updater.snapshot import Snapshot
 from updater.stats import SourceResult
-from updater.summary import last_known
+from updater.summary import kept_times
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def summary_markdown(outcome: Outcome) -> str:
         "|---|---|---|---|",
     ]
     for r in outcome.results:
-        stale = sum(1 for f in r.failures if last_known(outcome.old, r.source, f.item))
+        stale = len(kept_times(r, outcome.old))
         fetched = len(r.repositories) + len(r.models)
         lines.append(f"| {r.source} | {fetched} of {r.requested} | {stale} | {len(r.failures)} |")
     if not outcome.results:

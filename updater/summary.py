@@ -19,11 +19,18 @@ def last_known(old: Snapshot, source: str, item: str) -> str | None:
     return found.fetched_at if found else None
 
 
+def kept_times(result: SourceResult, old: Snapshot) -> list[str]:
+    """For each failed item that keeps its numbers from the snapshot: when they were fetched."""
+    return [
+        t for f in result.failures if f.is_item and (t := last_known(old, result.source, f.item))
+    ]
+
+
 def source_line(result: SourceResult, old: Snapshot) -> str:
     """`github: fetched 14 of 15, 1 kept from the snapshot (since ...), 0 without numbers`."""
     fetched = len(result.repositories) + len(result.models)
     items = [f for f in result.failures if f.is_item]
-    times = [t for f in items if (t := last_known(old, result.source, f.item))]
+    times = kept_times(result, old)
     line = f"{result.source}: fetched {fetched} of {result.requested}"
     if times:
         line += f", {len(times)} kept from the snapshot (oldest from {min(times)})"

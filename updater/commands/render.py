@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import logging
 import sys
 
 from updater.build import Build, Fetcher, Paths, build
 from updater.errors import SourceError
-from updater.files import read_text, write_atomic
+from updater.files import read_text, unified_diff, write_atomic
 from updater.snapshot import dumps
 from updater.summary import failures, summary_lines
 
@@ -36,12 +35,9 @@ def _check(paths: Paths, result: Build) -> int:
     if current == result.readme:
         log.info("%s is up to date", paths.output)
         return 0
-    diff = difflib.unified_diff(
-        (current or "").splitlines(keepends=True),
-        result.readme.splitlines(keepends=True),
-        fromfile=f"{paths.output} (on disk)",
-        tofile=f"{paths.output} (rendered)",
+    out = paths.output
+    sys.stdout.writelines(
+        unified_diff(current, result.readme, f"{out} (on disk)", f"{out} (rendered)")
     )
-    sys.stdout.writelines(diff)
     log.error("%s is out of date: run `updater render`", paths.output)
     return 1

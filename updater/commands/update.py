@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
 import re
@@ -16,6 +15,7 @@ from updater.build import Build, Fetcher, Paths, build
 from updater.changes import commit_message, shown_changes
 from updater.config import Settings
 from updater.errors import InputError, PublishError, SourceError, UpdaterError
+from updater.files import unified_diff
 from updater.publish import Target, publish
 from updater.snapshot import Snapshot, dumps, parse_snapshot
 from updater.summary import failures, summary_lines
@@ -115,11 +115,7 @@ def _done(outcome: Outcome, note: str, settings: Settings) -> int:
 
 
 def _print_dry_run(current: str | None, rendered: str, path: str, message: str) -> None:
-    diff = difflib.unified_diff(
-        (current or "").splitlines(keepends=True),
-        rendered.splitlines(keepends=True),
-        fromfile=f"{path} (on GitHub)",
-        tofile=f"{path} (rendered)",
+    sys.stdout.writelines(
+        unified_diff(current, rendered, f"{path} (on GitHub)", f"{path} (rendered)")
     )
-    sys.stdout.writelines(diff)
     sys.stdout.write(f"\n--- commit message (dry run: nothing was written) ---\n{message}")

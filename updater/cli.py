@@ -8,22 +8,22 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from updater import __version__, logs
 from updater.build import Fetcher, Paths
-from updater.commands.check import check
-from updater.commands.preview import preview
 from updater.commands.render import render
 from updater.commands.schema import schema
-from updater.commands.update import TargetFactory, UpdateOptions, update
 from updater.commands.validate import validate
 from updater.config import Settings
 from updater.cv import load_cv
 from updater.errors import InputError, UpdaterError
-from updater.fetch import LiveFetcher
-from updater.publish import Target
-from updater.sources.github import make_github
-from updater.sources.http import Deadline, Policy
+
+if TYPE_CHECKING:
+    from updater.commands.update import TargetFactory
+
+# The network and HTML commands (PyGithub, urllib3 retries, cmarkgfm) are imported where they
+# run: `render --offline`, `validate` and `schema` start without them.
 
 log = logging.getLogger("updater")
 
@@ -126,13 +126,19 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         fetch = None if args.offline else live_fetcher(settings, args.deadline)
         return render(_paths(args), fetch, check=args.check, strict=args.strict)
     if args.command == "update":
+        from updater.commands.update import UpdateOptions, update
+
         fetch = None if args.offline else live_fetcher(settings, args.deadline)
         options = UpdateOptions(args.repo, args.branch, args.dry_run, args.strict)
         return update(_paths(args), fetch, target_opener(settings), options, settings)
     if args.command == "preview":
+        from updater.commands.preview import preview
+
         repo = args.repo or settings.github_repository or _profile_repo(args.data)
         return preview(args.readme, args.output, repo, args.branch, args.open)
     if args.command == "check":
+        from updater.commands.check import check
+
         return check(args.readme)
     if args.command == "schema":
         return schema(args.output, args.check)
@@ -149,6 +155,9 @@ def _profile_repo(data: Path) -> str:
 
 def target_opener(settings: Settings) -> TargetFactory:
     """Opens the repository to commit to, with its own client and deadline."""
+    from updater.publish import Target
+    from updater.sources.github import make_github
+    from updater.sources.http import Deadline, Policy
 
     def open_target(repo: str, branch: str | None) -> Target:
         github = make_github(
@@ -161,6 +170,8 @@ def target_opener(settings: Settings) -> TargetFactory:
 
 def live_fetcher(settings: Settings, deadline: float) -> Fetcher:
     """The production fetcher: real clients for both APIs, built from the settings."""
+    from updater.fetch import LiveFetcher
+
     return LiveFetcher(settings, deadline_seconds=deadline)
 
 

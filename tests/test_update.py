@@ -47,7 +47,7 @@ def test_first_run_makes_one_commit_with_both_files(
     assert '"hyunwoongko/kss"' in head.files["data/stats.json"]
     assert head.files["notes.txt"] == "mine\n"  # other files untouched
     assert head.message.startswith(
-        "Update profile README: total ★ new → 4.9k, transformer ★ new → 1.5k,"
+        "Update README.md: total ★ new → 4.9k, transformer ★ new → 1.5k,"
     )
     assert "- kanana-nano-2.1b-instruct ⬇ new → 12.1k" in head.message
     assert writes(site) == [
@@ -65,7 +65,7 @@ def test_same_numbers_again_no_commit(site: FakeGitHub, capsys: pytest.CaptureFi
     assert main(["update"]) == 0
     assert site.head(REPO).sha == first
     assert writes(site) == []
-    assert "no commit: README.md on main already shows this text" in capsys.readouterr().err
+    assert "no commit: every page on main already shows this text" in capsys.readouterr().err
 
 
 def test_only_stats_json_would_change_no_commit(site: FakeGitHub) -> None:
@@ -169,12 +169,12 @@ def test_dry_run_writes_nothing_anywhere(
     assert main(["update", "--dry-run"]) == 0
     assert writes(site) == []
     assert site.head(REPO).sha == before
-    assert not profile.output.exists() and profile.stats.read_bytes() == stats_before
+    assert not profile.page("README.md").exists() and profile.stats.read_bytes() == stats_before
     assert not summary.exists()
     out = capsys.readouterr().out
     assert out.startswith("--- README.md (on GitHub)\n+++ README.md (rendered)\n")
     assert "-hand-written" in out
-    assert "--- commit message (dry run: nothing was written) ---\nUpdate profile README: " in out
+    assert "--- commit message (dry run: nothing was written) ---\nUpdate README.md: " in out
 
 
 def test_job_summary_and_outputs_under_actions(
@@ -199,7 +199,7 @@ def test_job_summary_and_outputs_under_actions(
     assert "::warning title=github%3A hyunwoongko/pecab::not found or private" in out
     # A second run: no commit, and the summary says why.
     assert main(["update"]) == 0
-    assert "**No commit:** README.md on main already shows this text" in (
+    assert "**No commit:** every page on main already shows this text" in (
         folder / "summary.md"
     ).read_text(encoding="utf-8")
     assert (folder / "output").read_text(encoding="utf-8").endswith("changed=false\ncommit=\n")

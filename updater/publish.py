@@ -86,15 +86,15 @@ class BranchMoved(Exception):
 
 
 def publish(
-    target: Target, files: Mapping[str, str], message: str, readme: str
+    target: Target, files: Mapping[str, str], message: str, pages: tuple[str, ...]
 ) -> Committed | None:
     """Commit files to the branch; on a race, rebuild on the new head (never force).
 
-    Returns None when the branch already carries this README text (nothing to commit).
+    Returns None when the branch already carries the text of every page (nothing to commit).
     """
     for attempt in range(1, ATTEMPTS + 1):
         head = target.head(tuple(files))
-        if head.files.get(readme) == files[readme]:
+        if all(head.files.get(page) == files[page] for page in pages):
             return None
         try:
             return target.commit(head, files, message)

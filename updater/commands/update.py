@@ -1,4 +1,4 @@
-"""`updater update`: fetch, render, commit README.md and data/stats.json if the README changed."""
+"""`updater update`: fetch, render, and commit every changed page with data/stats.json."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def update(
     paths: Paths, fetch: Fetcher | None, open_target: TargetFactory, options: UpdateOptions,
     settings: Settings,
 ) -> int:  # fmt: skip
-    """Commit the rendered README and snapshot to the target branch when the README text changed."""
+    """Commit the changed pages and the snapshot to the target branch when a page changed."""
     repo = _target_repo(options.repo, settings)
     if not options.dry_run and not settings.github_token:
         raise PublishError(
@@ -51,22 +51,30 @@ def update(
     _report(result, settings)
     if options.strict and failures(result.results):
         raise SourceError("a source failed and --strict is set: nothing committed")
-    readme_path, stats_path = _repo_path(paths.output), _repo_path(paths.stats)
+    stats_path = _repo_path(paths.stats)
+    page_paths = {name: _repo_path(paths.page(name)) for name in result.pages}
     target = open_target(repo, options.branch)
-    head = target.head((readme_path, stats_path))
+    head = target.head((*page_paths.values(), stats_path))
     remote_old = _remote_snapshot(head.files.get(stats_path), stats_path) or result.old
     changes = tuple(shown_changes(remote_old, result.new, result.targets))
-    files = {readme_path: result.readme, stats_path: dumps(result.new)}
+    changed = {
+        page_paths[name]: text
+        for name, text in result.pages.items()
+        if head.files.get(page_paths[name]) != text
+    }
     outcome = Outcome(result.results, result.old, changes)
-    if head.files.get(readme_path) == result.readme:
-        return _done(outcome, f"{readme_path} on {target.branch} already shows this text", settings)
-    message = commit_message(list(changes))
+    if not changed:
+        return _done(outcome, f"every page on {target.branch} already shows this text", settings)
+    message = commit_message(list(changes), tuple(changed))
     if options.dry_run:
-        _print_dry_run(head.files.get(readme_path), result.readme, readme_path, message)
+        for path, text in changed.items():
+            _print_dry_run(head.files.get(path), text, path)
+        sys.stdout.write(f"\n--- commit message (dry run: nothing was written) ---\n{message}")
         return 0
-    committed = publish(target, files, message, readme_path)
+    files = {**changed, stats_path: dumps(result.new)}
+    committed = publish(target, files, message, tuple(changed))
     if committed is None:
-        return _done(outcome, f"{readme_path} on {target.branch} was updated meanwhile", settings)
+        return _done(outcome, f"the pages on {target.branch} were updated meanwhile", settings)
     log.info("committed %s to %s@%s: %s", committed.sha[:7], repo, target.branch, committed.url)
     done = replace(outcome, commit_sha=committed.sha, commit_url=committed.url)
     write_step_files(done, settings.step_summary, settings.step_output)
@@ -114,8 +122,7 @@ def _done(outcome: Outcome, note: str, settings: Settings) -> int:
     return 0
 
 
-def _print_dry_run(current: str | None, rendered: str, path: str, message: str) -> None:
+def _print_dry_run(current: str | None, rendered: str, path: str) -> None:
     sys.stdout.writelines(
         unified_diff(current, rendered, f"{path} (on GitHub)", f"{path} (rendered)")
     )
-    sys.stdout.write(f"\n--- commit message (dry run: nothing was written) ---\n{message}")

@@ -51,7 +51,7 @@ def configure(verbose: bool, secrets: Iterable[str]) -> None:
 
 class _LevelPrefix(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.levelname_ = (
-            "" if record.levelno == logging.INFO else f"{record.levelname.lower()}: "
-        )
+        # `plain` records are FILE:LINE:COL: problem lines, printed as they are so they parse.
+        plain = record.levelno == logging.INFO or getattr(record, "plain", False)
+        record.levelname_ = "" if plain else f"{record.levelname.lower()}: "
         return True

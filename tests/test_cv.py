@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import SEED
@@ -190,3 +192,48 @@ def test_nested_item_errors_point_inside_the_item() -> None:
 )
 def test_format_path(path: tuple[str | int, ...], text: str) -> None:
     assert format_path(path) == text
+
+
+TEN_MISTAKES = """\
+title: Jane Doe
+title: Jane Again
+sections:
+  - id: About Me
+    titel: About
+    image: {src: me.png, width: big}
+  - title: Work
+    entries:
+      - period: {start: "2021-03", end: "2023.05"}
+        role: ""
+      - period: {start: "2020.05", end: "2019.01"}
+        url: "javascript:alert(1)"
+        items: [[1]]
+  - links: [{label: Mail}]
+tracking:
+  github_user: "not a user!"
+"""
+
+
+def test_ten_mistakes_all_reported_sorted_in_one_format() -> None:
+    # Positions are those of the key holding the wrong value (or of the item), as editors show.
+    found = problems(TEN_MISTAKES)
+    assert [p.split(": ", 1)[0] for p in found] == [
+        "cv.yaml:2:1",  # duplicated title
+        "cv.yaml:4:5",  # id with spaces and capitals
+        "cv.yaml:5:5",  # titel
+        "cv.yaml:6:5",  # image without alt
+        "cv.yaml:6:26",  # width: big
+        "cv.yaml:9:18",  # 2021-03
+        "cv.yaml:10:9",  # empty role
+        "cv.yaml:11:9",  # end before start
+        "cv.yaml:12:9",  # javascript: link
+        "cv.yaml:13:17",  # a list where an item goes
+        "cv.yaml:14:13",  # link without url
+        "cv.yaml:16:3",  # not a GitHub user name
+    ]
+    for problem in found:
+        assert re.fullmatch(r"cv\.yaml:\d+:\d+: [\w\[\].]+: [^\n]+", problem), problem
+        assert "^(" not in problem and "updater." not in problem and "Value error" not in problem
+    assert found[0].endswith("title: duplicated key (first defined at line 1); keep one of them")
+    assert "expected an id of lower-case letters, digits, - and _, e.g. experience" in found[1]
+    assert "expected a GitHub user name, e.g. octocat, got 'not a user!'" in found[-1]

@@ -492,7 +492,9 @@ def find_column(source: str, lineno: int, name: str, kind: str, nth: int = 0) ->
         return 1
     match = matches[min(nth, len(matches) - 1)]
     offset = 1 if kind == "attr" and match[0].startswith(".") else 0
-    return match.start() + 1 + offset if kind != "filter" else match.end() - len(name) + 1
+    if kind in {"filter", "test"}:
+        return match.end() - len(name) + 1
+    return match.start() + 1 + offset
 
 
 _TAG_RE = re.compile(

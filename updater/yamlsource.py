@@ -23,7 +23,7 @@ from updater.errors import InputError
 
 Path_ = tuple[str | int, ...]
 
-MAX_BYTES = 512 * 1024
+MAX_BYTES = 256 * 1024  # a maximal file parses and validates in under a second
 MAX_DEPTH = 40
 
 

@@ -237,3 +237,14 @@ def test_ten_mistakes_all_reported_sorted_in_one_format() -> None:
     assert found[0].endswith("title: duplicated key (first defined at line 1); keep one of them")
     assert "expected an id of lower-case letters, digits, - and _, e.g. experience" in found[1]
     assert "expected a GitHub user name, e.g. octocat, got 'not a user!'" in found[-1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sections: {a: 1}\n", "cv.yaml:1:1: sections: expected a list (one '- ' line per item); got {'a': '1'}"),
+        ("sections:\n  - image: x\n", "cv.yaml:2:5: sections[0].image: expected a mapping (key: value lines) with src, alt, width, height; got 'x'"),
+    ],
+)  # fmt: skip
+def test_wrong_shapes_say_what_is_expected_without_class_names(text: str, expected: str) -> None:
+    assert problems(text) == [expected]

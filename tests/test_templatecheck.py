@@ -157,3 +157,35 @@ def test_syntax_errors_carry_a_column() -> None:
 def test_runtime_messages_have_no_internal_names(message: str, plain: str) -> None:
     assert plain_undefined(message, CONTEXT_TYPES) == plain
     assert "updater." not in plain and "object'" not in plain
+
+
+def test_partials_are_checked_but_may_use_their_includers_names(
+    profile: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (profile.templates / "_row.j2").write_text(
+        "{{ heading }}\n{{ cv.sections[0].titel }}\n{% macro row(x) %}{{ x | humanise }}{% endmacro %}\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["validate", *paths_args(profile)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    partial = profile.templates / "_row.j2"
+    assert lines == [
+        f"{partial}:2:19: cv.sections[].titel: no such field; did you mean 'title'?",
+        f"{partial}:3:26: humanise: no such filter; did you mean 'humanize'?",
+        f"error: 2 problems in {partial}",
+    ]
+
+
+def test_runtime_errors_in_a_partial_name_the_partial(
+    profile: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (profile.templates / "_extra.j2").write_text("ok\n{{ cv.sections | sum }}\n", encoding="utf-8")
+    (profile.templates / "README.md.j2").write_text(
+        '# {{ cv.title }}\n{% include "_extra.j2" %}\n', encoding="utf-8"
+    )
+    capsys.readouterr()
+    assert main(["render", "--offline", *paths_args(profile)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{profile.templates / '_extra.j2'}:2:1: template error: ")
+    assert "internal error" not in err

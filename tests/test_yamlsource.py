@@ -97,3 +97,12 @@ def test_syntax_errors_name_the_place() -> None:
 def test_position_of(text: str, offset: int, where: tuple[int, int]) -> None:
     pos = position_of(text, offset)
     assert (pos.line, pos.column) == where
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [('title: "\\x00"\n', "0000"), ('title: "a\\eb"\n', "001B"), ('title: "\\ud800"\n', "D800")],
+)
+def test_escaped_control_characters_are_refused_too(text: str, code: str) -> None:
+    [problem] = parse_yaml(text, "cv.yaml").problems
+    assert problem.startswith(f"cv.yaml:1:8: title: control character U+{code} in the text")

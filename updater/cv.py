@@ -330,7 +330,7 @@ def _describe(doc: YamlDocument, path: tuple[str | int, ...], err: ErrorDetails)
         return doc.problem(path[:-1], f"required key '{path[-1]}' is missing")
     if kind == "extra_forbidden":
         return doc.problem(path, f"unknown key{_key_hint(path)}")
-    return doc.problem(path, msg if kind == "value_error" else _expected(kind, msg, err))
+    return doc.problem(path, msg if kind == "value_error" else _expected(kind, msg, err, path))
 
 
 def _key_hint(path: tuple[str | int, ...]) -> str:
@@ -342,14 +342,21 @@ def _key_hint(path: tuple[str | int, ...]) -> str:
     return f"; expected one of: {', '.join(valid)}" if valid else "; remove it"
 
 
-def _expected(kind: str, msg: str, err: ErrorDetails) -> str:
+def _expected(kind: str, msg: str, err: ErrorDetails, path: tuple[str | int, ...]) -> str:
     got = repr(err.get("input"))
     got = got if len(got) <= 60 else got[:57] + "..."
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        keys = ", ".join(_fields_at(path)) or "keys"
+        return f"expected a mapping (key: value lines) with {keys}; got {got}"
+    if kind in {"tuple_type", "list_type"}:
+        return f"expected a list (one '- ' line per item); got {got}"
     if kind == "string_pattern_mismatch":
         pattern = str((err.get("ctx") or {}).get("pattern", ""))
         return f"expected {PATTERN_HELP.get(pattern, 'a different value')}, got {got}"
     if kind == "string_too_short":
         return "is empty: write some text, or remove the key"
+    if kind == "string_unicode":
+        return "is not valid text (a lone surrogate escape such as \\ud800): remove it"
     if kind == "string_type":
         return f"expected text, got {got}"
     return f"{msg}, got {got}"

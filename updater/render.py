@@ -135,29 +135,47 @@ def newline_of(source: str) -> str:
 
 
 def load_templates(pages: tuple[Page, ...]) -> dict[str, jinja2.Template]:
-    """Compile and statically check every page's template; all problems are reported together."""
+    """Compile and statically check every page's template and the partials beside them
+    (`_NAME.j2`); all problems are reported together, in line order."""
     envs: dict[tuple[Path, str], jinja2.Environment] = {}
     compiled: dict[str, jinja2.Template] = {}
     problems: list[str] = []
     for page in pages:
-        try:
-            source = decode_text(page.template, read_bytes(page.template) or b"")
-        except InputError as exc:
-            problems.append(_with_position(str(exc)))
-            continue
-        key = (page.template.parent, newline_of(source))
-        env = envs.get(key) or envs.setdefault(key, make_environment(*key))
-        found = check_template(env, source, str(page.template), CONTEXT_TYPES)
-        if found:
-            problems += found
-            continue
-        try:
-            compiled[page.name] = env.get_template(page.template.name)
-        except jinja2.TemplateSyntaxError as exc:
-            problems.append(syntax_problem(str(page.template), exc, source))
+        template = _load_page(page.template, envs, problems)
+        if template is not None:
+            compiled[page.name] = template
+    for folder in sorted({page.template.parent for page in pages}):
+        for partial in sorted(folder.glob("_*.j2")):
+            _load_page(partial, envs, problems, partial=True)
     if problems:
         raise ValidationFailed(sort_problems(problems))
     return compiled
+
+
+def _load_page(
+    path: Path,
+    envs: dict[tuple[Path, str], jinja2.Environment],
+    problems: list[str],
+    partial: bool = False,
+) -> jinja2.Template | None:
+    """One template, checked then compiled; its problems are added to `problems`."""
+    try:
+        source = decode_text(path, read_bytes(path) or b"")
+    except InputError as exc:
+        problems.append(_with_position(str(exc)))
+        return None
+    key = (path.parent, newline_of(source))
+    env = envs.get(key) or envs.setdefault(key, make_environment(*key))
+    # A partial may use names its includer sets: only its field chains and filters are checked.
+    found = check_template(env, source, str(path), CONTEXT_TYPES, report_names=not partial)
+    problems += found
+    if found or partial:
+        return None
+    try:
+        return env.get_template(path.name)
+    except jinja2.TemplateSyntaxError as exc:
+        problems.append(syntax_problem(str(path), exc, source))
+        return None
 
 
 def _with_position(message: str) -> str:

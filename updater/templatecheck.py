@@ -448,14 +448,21 @@ def _target_names(target: nodes.Node) -> list[str]:
 
 
 def check_template(
-    env: jinja2.Environment, source: str, filename: str, context: Mapping[str, Any]
+    env: jinja2.Environment,
+    source: str,
+    filename: str,
+    context: Mapping[str, Any],
+    report_names: bool = True,
 ) -> list[str]:
-    """Every static problem of one template, as `FILE:LINE:COL: message`."""
+    """Every static problem of one template, as `FILE:LINE:COL: message`; `report_names`
+    False accepts any variable name (for partials, which see their includer's names)."""
     try:
         tree = env.parse(source, filename=filename)
     except jinja2.TemplateSyntaxError as exc:
         return [syntax_problem(filename, exc, source)]
     defined, twice = _names_defined(tree)
+    if not report_names:
+        defined |= {n.name for n in tree.find_all(nodes.Name)}
     macros = {m.name: m for m in tree.find_all(nodes.Macro)}
     checker = _Checker(
         env,

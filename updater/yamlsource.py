@@ -13,6 +13,7 @@ Bounds (a long CV is about 30 KB and 8 levels deep):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -183,3 +184,17 @@ def _walk(
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, (*path, index), positions, problems, src)
+    elif isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+        bad = _CONTROL_RE.search(node.value)
+        if bad:
+            here = _mark(node)
+            problems.append(
+                f"{src}:{here.line}:{here.column}: {format_path(path) or '(document)'}: "
+                f"control character U+{ord(bad[0]):04X} in the text (from an escape in quotes, "
+                "such as \\x00 or \\e): remove it"
+            )
+
+
+# Control characters a quoted scalar can spell with escapes ("\x00", "\e"), and lone
+# surrogates: the reader refuses them written raw, so refuse them escaped too.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")

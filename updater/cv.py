@@ -342,21 +342,23 @@ def _key_hint(path: tuple[str | int, ...]) -> str:
     return f"; expected one of: {', '.join(valid)}" if valid else "; remove it"
 
 
+# What pydantic's error kinds mean, in the person's words ({got} is the value found).
+_EXPECTED = {
+    "tuple_type": "expected a list (one '- ' line per item); got {got}",
+    "list_type": "expected a list (one '- ' line per item); got {got}",
+    "string_type": "expected text, got {got}",
+    "string_too_short": "is empty: write some text, or remove the key",
+    "string_unicode": "is not valid text (a lone surrogate escape such as \\ud800): remove it",
+}
+
+
 def _expected(kind: str, msg: str, err: ErrorDetails, path: tuple[str | int, ...]) -> str:
     got = repr(err.get("input"))
     got = got if len(got) <= 60 else got[:57] + "..."
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         keys = ", ".join(_fields_at(path)) or "keys"
         return f"expected a mapping (key: value lines) with {keys}; got {got}"
-    if kind in {"tuple_type", "list_type"}:
-        return f"expected a list (one '- ' line per item); got {got}"
     if kind == "string_pattern_mismatch":
         pattern = str((err.get("ctx") or {}).get("pattern", ""))
         return f"expected {PATTERN_HELP.get(pattern, 'a different value')}, got {got}"
-    if kind == "string_too_short":
-        return "is empty: write some text, or remove the key"
-    if kind == "string_unicode":
-        return "is not valid text (a lone surrogate escape such as \\ud800): remove it"
-    if kind == "string_type":
-        return f"expected text, got {got}"
-    return f"{msg}, got {got}"
+    return _EXPECTED.get(kind, "{msg}, got {got}").format(msg=msg, got=got)

@@ -77,18 +77,24 @@ def _common() -> argparse.ArgumentParser:
 
 def _input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--data", type=Path, default=DATA, help="your CV as YAML (default: %(default)s)"
+        "--data",
+        type=Path,
+        default=DATA,
+        metavar="FILE",
+        help="your CV as YAML (default: %(default)s)",
     )
     parser.add_argument(
         "--stats",
         type=Path,
         default=STATS,
+        metavar="FILE",
         help="last known numbers, read and updated by render (default: %(default)s)",
     )
     parser.add_argument(
         "--templates",
         type=Path,
         default=TEMPLATES,
+        metavar="DIR",
         help="folder of page templates: NAME.j2 renders to NAME (default: %(default)s/)",
     )
 
@@ -99,6 +105,7 @@ def _paths_options(parser: argparse.ArgumentParser, writes: bool = True) -> None
         "--root",
         type=Path,
         default=ROOT,
+        metavar="DIR",
         # validate writes nothing: it accepts --root (scripts pass one set of options to every
         # command) but does not offer it.
         help="folder the pages are written to: your repository root (default: current folder)"
@@ -158,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show debug logs and, on failure, the traceback",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(title="commands", dest="command", required=True, metavar="COMMAND")
 
     p = _command(
         sub,

@@ -363,12 +363,8 @@ def _label(text: str, start: int) -> str:
 def _with_images(link: Link, images: Sequence[Image], starts: Sequence[int]) -> Link:
     """The link with every image written inside its span."""
     first = bisect.bisect_left(starts, link.start)
-    inside = []
-    for image in images[first:]:
-        if image.start >= link.end:
-            break
-        inside.append(image)
-    return replace(link, images=tuple(inside))
+    last = bisect.bisect_left(starts, link.end, lo=first)
+    return replace(link, images=tuple(images[first:last])) if last > first else link
 
 
 def _shifted(offsets: Callable[[int], int], base: int) -> Callable[[int], int]:

@@ -40,7 +40,7 @@ IMG_RE = re.compile(r"<img\b([^>]*)>")
 ATTR_RE = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
 # GitHub's math: $`...`$ and $...$ inline, $$...$$ display; the delimiters must hug the content.
 MATH_RE = re.compile(
-    r"\$\$(?P<display>.+?)\$\$|\$`(?P<backtick>[^`\n]+?)`\$"
+    r"\$\$(?P<display>[^$]+?)\$\$"
     r"|(?<![\\$\w])\$(?P<inline>[^\s$](?:[^$\n]*?[^\s\\$])?)\$(?![\w$])",
     re.DOTALL,
 )
@@ -76,19 +76,27 @@ def render(document: Document, site: Site) -> str:
 def _protect_math(document: Document) -> tuple[str, list[str]]:
     """Swap math in prose for placeholders, so markdown never escapes or emphasizes it."""
     text = document.text
+    spans: list[tuple[int, int, str]] = []
+    for run in document.texts:
+        if "$" not in run.text or text[run.start : run.start + len(run.text)] != run.text:
+            continue
+        for match in MATH_RE.finditer(run.text):
+            spans.append((run.start + match.start(), run.start + match.end(), _math_html(match)))
+    for start, end in document.code_spans:  # $`...`$: a code span between dollars
+        if text[start - 1 : start] == "$" and text[end : end + 1] == "$":
+            body = text[start:end].strip("`")
+            spans.append(
+                (start - 1, end + 1, f'<span class="math math-inline">${escape(body)}$</span>')
+            )
     pieces: list[str] = []
     maths: list[str] = []
     last = 0
-    for run in document.texts:
-        if text[run.start : run.start + len(run.text)] != run.text or "$" not in run.text:
+    for start, end, html in sorted(spans):
+        if start < last:
             continue
-        for match in MATH_RE.finditer(run.text):
-            start = run.start + match.start()
-            if start < last:
-                continue
-            pieces += [text[last:start], PLACEHOLDER.format(len(maths))]
-            maths.append(_math_html(match))
-            last = run.start + match.end()
+        pieces += [text[last:start], PLACEHOLDER.format(len(maths))]
+        maths.append(html)
+        last = end
     pieces.append(text[last:])
     return "".join(pieces).removeprefix("\ufeff"), maths
 
@@ -96,8 +104,7 @@ def _protect_math(document: Document) -> tuple[str, list[str]]:
 def _math_html(match: re.Match[str]) -> str:
     if match["display"] is not None:
         return f'<span class="math math-display">$${escape(match["display"])}$$</span>'
-    body = match["backtick"] if match["backtick"] is not None else match["inline"]
-    return f'<span class="math math-inline">${escape(body)}$</span>'
+    return f'<span class="math math-inline">${escape(match["inline"])}$</span>'
 
 
 def _resolver(site: Site) -> Callable[[str, str, str], str]:

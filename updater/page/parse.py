@@ -37,6 +37,8 @@ TRAILING_PUNCTUATION = "?!.,:*_~'\""
 ENTITY_TAIL_RE = re.compile(r"&[a-zA-Z0-9]+;$")
 # Inline tokens whose source is not prose: bare URLs and visible text are looked for around them.
 DEFINITION_LABEL_RE = re.compile(r"\[((?:[^\]\\]|\\.)*)\]:")
+# The inline rules whose tokens need source spans (the rest are wrapped for nothing).
+SPANNED_RULES = ("backticks", "link", "image", "autolink", "html_inline")
 OPAQUE = frozenset({"code_inline", "html_inline", "image", "link_open", "math_inline"})
 
 
@@ -101,8 +103,8 @@ class _Markdown(MarkdownIt):
 @cache
 def markdown() -> MarkdownIt:
     """GFM-like markdown-it that records source spans on inline tokens."""
-    md = _Markdown("commonmark", {"maxNesting": 100}).enable(["table", "strikethrough"])
-    for name in list(md.inline.ruler.get_all_rules()):
+    md = _Markdown("commonmark", {"maxNesting": 32}).enable(["table", "strikethrough"])
+    for name in SPANNED_RULES:
         rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn
         md.inline.ruler.at(name, _spanned(rule))
     md.block.ruler.at(

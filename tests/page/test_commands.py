@@ -71,3 +71,20 @@ def test_template_rules_use_the_page_template(
 
 def test_missing_page_is_an_input_error(in_repo: Path) -> None:
     assert main(["check", "NOPE.md"]) == 2
+
+
+def test_links_to_another_page_need_its_anchor(
+    in_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repository(
+        in_repo,
+        {
+            "README.md": "[cv](RESUME.md#education) [x](RESUME.md#nope)\n",
+            "RESUME.md": "## Education\n",
+        },
+    )
+    assert main(["check"]) == 1
+    assert capsys.readouterr().out == (
+        "README.md:1:27: error: link to RESUME.md#nope: no heading or id on RESUME.md has that "
+        "anchor [broken-anchor]\n"
+    )

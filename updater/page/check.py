@@ -8,8 +8,8 @@ is accessibility or style. A rule is silenced with an HTML comment, as markdownl
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -136,6 +136,8 @@ class Context:
     # The page's Jinja source (templates/NAME.j2), if it is rendered from one: template syntax
     # and None/nan are leftovers only where the template does not have them literally.
     template: str | None = None
+    # The anchors of every page checked together, by resolved path, for `RESUME.md#education`.
+    pages: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 Found = tuple[int, str, str]  # (offset, rule, message)
@@ -222,6 +224,24 @@ def _url(  # noqa: PLR0917 - the URL and where it sits
             offset,
             "missing-file",
             f"{kind} to {_short(url)}: no such file in the repository",
+        )
+    else:
+        yield from _page_anchor(offset, url, context)
+
+
+def _page_anchor(offset: int, url: str, context: Context) -> Iterator[Found]:
+    """`RESUME.md#education`: the anchor must exist on that page, when it is one of ours."""
+    parts = urlsplit(url)
+    if not parts.fragment:
+        return
+    target = str((context.page_dir / unquote(parts.path)).resolve())
+    anchors = context.pages.get(target)
+    fragment = unquote(parts.fragment).removeprefix("user-content-")
+    if anchors is not None and fragment not in anchors and fragment.lower() not in anchors:
+        yield (
+            offset,
+            "broken-anchor",
+            f"link to {_short(url)}: no heading or id on {parts.path} has that anchor",
         )
 
 
@@ -411,6 +431,11 @@ def _anchor_links(document: Document, context: Context) -> Iterator[Found]:
                     "broken-anchor",
                     f"link to #{target}: no heading or id on this page has that anchor",
                 )
+
+
+def anchors(document: Document) -> frozenset[str]:
+    """Every anchor a link can reach on the page: headings (GitHub's slugs) and ids."""
+    return frozenset(_anchors(document))
 
 
 def _anchors(document: Document) -> set[str]:

@@ -88,9 +88,20 @@ FILE_EXTENSIONS = frozenset(
 DIRECTIVE_RE = re.compile(
     r"^\s*check-(disable-next-line|disable-line|disable-file|disable|enable)\b([\w\s,-]*)$"
 )
-THEME_WORD_RE = re.compile(r"(?:^|[^a-z])(dark|light|white|black)(?:[^a-z]|$)")
-LIGHT_THEMES = frozenset({"light", "default", "white"})
-DARK_THEMES = frozenset({"dark", "black"})
+# "light"/"dark" in a file name says which mode it is for; "white"/"black" would be a logo's
+# colour (a white logo is for dark mode), so they are not read.
+THEME_WORD_RE = re.compile(r"(?:^|[^a-z])(dark|light)(?:[^a-z]|$)")
+# `theme=` values of github-readme-stats and friends whose background is unambiguous.
+LIGHT_THEMES = frozenset(
+    {"light", "default", "github", "github_light", "vue", "solarized-light", "gruvbox_light",
+     "catppuccin_latte", "graywhite", "buefy"}
+)  # fmt: skip
+DARK_THEMES = frozenset(
+    {"dark", "radical", "tokyonight", "onedark", "cobalt", "synthwave", "highcontrast",
+     "dracula", "gruvbox", "github_dark", "github_dark_dimmed", "nightowl", "monokai", "nord",
+     "midnight-purple", "shades-of-purple", "material-palenight", "catppuccin_mocha",
+     "rose_pine", "aura", "ayu-mirage", "react", "vue-dark", "merko", "algolia", "kanagawa"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -280,8 +291,8 @@ def _exists_under(root: str, target: str) -> bool:
 
 def _theme(image: Image) -> Iterator[Found]:
     url = image.url.lower()
-    for mode, wrong in (("dark", LIGHT_THEMES), ("light", DARK_THEMES)):
-        if url.endswith(f"#gh-{mode}-mode-only") and _theme_of(url) in wrong:
+    for mode, wrong in (("dark", "light"), ("light", "dark")):
+        if url.endswith(f"#gh-{mode}-mode-only") and _theme_of(url) == wrong:
             yield (
                 image.start,
                 "theme-image",
@@ -289,8 +300,8 @@ def _theme(image: Image) -> Iterator[Found]:
             )
     if image.tag is not None and image.tag.name == "source":
         media = (image.tag.get("media") or "").replace(" ", "").lower()
-        for mode, wrong in (("dark", LIGHT_THEMES), ("light", DARK_THEMES)):
-            if f"prefers-color-scheme:{mode}" in media and _theme_of(url) in wrong:
+        for mode, wrong in (("dark", "light"), ("light", "dark")):
+            if f"prefers-color-scheme:{mode}" in media and _theme_of(url) == wrong:
                 yield (
                     image.start,
                     "theme-image",
@@ -304,7 +315,8 @@ def _theme_of(url: str) -> str | None:
     for pair in parts.query.split("&"):
         key, _, value = pair.partition("=")
         if key == "theme":
-            return "light" if value in LIGHT_THEMES else "dark" if value else None
+            value = value.lower()
+            return "light" if value in LIGHT_THEMES else "dark" if value in DARK_THEMES else None
     words = THEME_WORD_RE.findall(parts.path.rsplit("/", 1)[-1])
     return words[-1] if words else None
 

@@ -163,7 +163,7 @@ def _emoji(html: str) -> str:
             elif name in ("/code", "/pre"):
                 code = max(0, code - 1)
             out.append(tag)
-        elif code:
+        elif code or ":" not in text:
             out.append(text)
         else:
             out.append(

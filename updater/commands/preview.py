@@ -11,8 +11,8 @@ from updater.errors import InputError
 from updater.files import read_text, write_atomic
 from updater.page.pages import discover
 from updater.page.parse import parse
-from updater.page.preview import file_name, views
-from updater.page.render import Site
+from updater.page.preview import views
+from updater.page.render import Site, file_name
 
 log = logging.getLogger("updater")
 

@@ -8,7 +8,7 @@ from html import escape
 from importlib.resources import files
 
 from updater.page.parse import Document
-from updater.page.render import THEMES, Site, render
+from updater.page.render import THEMES, Site, body, file_name, themed
 
 # The profile README box sits in a column about 880 px wide on github.com.
 CONTENT_WIDTH_PX = 848
@@ -25,11 +25,6 @@ body {{ margin: 0; }}
 """
 
 
-def file_name(page: str, theme: str) -> str:
-    """`README.md.html` for the light view, `README.md.dark.html` for the dark one."""
-    return f"{page}.html" if theme == "light" else f"{page}.{theme}.html"
-
-
 @cache
 def stylesheet(theme: str) -> str:
     """github-markdown-css for the theme (vendored, MIT; see assets/README.md)."""
@@ -39,15 +34,15 @@ def stylesheet(theme: str) -> str:
 
 def views(name: str, document: Document, site: Site) -> dict[str, str]:
     """File name -> whole HTML document, one per theme. The same input gives the same bytes."""
+    html = body(document, site)
     return {
-        file_name(name, theme): page(name, document, replace(site, theme=theme, href=file_name))
+        file_name(name, theme): page(name, themed(html, theme), replace(site, theme=theme))
         for theme in THEMES
     }
 
 
-def page(name: str, document: Document, site: Site) -> str:
+def page(name: str, content: str, site: Site) -> str:
     """One page in one theme, with a bar linking the other pages and the other theme."""
-    body = render(document, site)
     title = escape(f"{site.repo} · {name} preview ({site.theme})")
     background = "#0d1117" if site.theme == "dark" else "#ffffff"
     return (
@@ -59,7 +54,7 @@ def page(name: str, document: Document, site: Site) -> str:
         f"<body>\n{_bar(name, site)}\n"
         f'<main class="profile">\n'
         f'<p class="path">{escape(site.repo)} / {escape(name)}</p>\n'
-        f'<article class="markdown-body">\n{body}</article>\n</main>\n</body>\n</html>\n'
+        f'<article class="markdown-body">\n{content}</article>\n</main>\n</body>\n</html>\n'
     )
 
 

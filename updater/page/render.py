@@ -47,6 +47,7 @@ MATH_RE = re.compile(
 )
 QUOTE_RE = re.compile(r'<blockquote>|<div class="markdown-alert[^"]*">|</blockquote>')
 PLACEHOLDER = "zq9math{}qz"
+VIEW_MARK = "zq9view9qz"  # where a link to another page's preview names the view
 PLACEHOLDER_RE = re.compile(r"zq9math(\d+)qz")
 
 
@@ -58,11 +59,26 @@ class Site:
     branch: str
     pages: frozenset[str] = frozenset()
     theme: str = "light"
-    href: Callable[[str, str], str] = lambda page, theme: f"{page}.html"
+
+
+def file_name(page: str, theme: str) -> str:
+    """The preview of a page: `README.md.html` (light view), `README.md.dark.html` (dark)."""
+    return f"{page}.html" if theme == "light" else f"{page}.{theme}.html"
 
 
 def render(document: Document, site: Site) -> str:
-    """The page body as GitHub shows it in one theme."""
+    """The page body as GitHub shows it in `site.theme`."""
+    return themed(body(document, site), site.theme)
+
+
+def themed(html: str, theme: str) -> str:
+    """A theme-independent body in one theme: its images, and links to that view of pages."""
+    html = html.replace(VIEW_MARK, "" if theme == "light" else f".{theme}")
+    return _theme_images(html, theme)
+
+
+def body(document: Document, site: Site) -> str:
+    """The page body as GitHub renders it, before the theme is chosen."""
     source, maths = _protect_math(document)
     raw = cmarkgfm.markdown_to_html_with_extensions(source, options=OPTIONS, extensions=EXTENSIONS)
     html = sanitize(raw, _resolver(site))
@@ -70,7 +86,6 @@ def render(document: Document, site: Site) -> str:
     html = _anchors(html)
     html = _close_alerts(ALERT_RE.sub(_alert, html))
     html = _task_lists(html)
-    html = _theme_images(html, site.theme)
     return PLACEHOLDER_RE.sub(lambda match: maths[int(match[1])], html)
 
 
@@ -126,9 +141,7 @@ def _resolver(site: Site) -> Callable[[str, str, str], str]:
         path, _, fragment = value.partition("#")
         local = _local_page(path, site)
         if local is not None and tag == "a":
-            return site.href(local, site.theme) + (
-                "#" + _user_content(fragment) if fragment else ""
-            )
+            return f"{local}{VIEW_MARK}.html" + ("#" + _user_content(fragment) if fragment else "")
         base = blob if tag == "a" else raw
         return urljoin(base, value.lstrip("/")) if value.startswith("/") else urljoin(base, value)
 

@@ -8,7 +8,7 @@ is accessibility or style. A rule is silenced with an HTML comment, as markdownl
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -160,7 +160,7 @@ def check(document: Document, context: Context) -> list[Finding]:
     for rule_set in (_links, _images, _tags, _text, _headings, _anchor_links):
         found.extend(rule_set(document, context))
     found.extend(_definitions(document, context))
-    silenced = _silencer(document)
+    silenced = Directives.read(document).silenced
     findings = []
     for offset, rule, message in sorted(found, key=lambda item: item[0]):
         line, column = document.position(offset)
@@ -466,44 +466,49 @@ def _anchors(document: Document) -> set[str]:
     return anchors
 
 
-def _silencer(document: Document) -> Callable[[str, int], bool]:
-    """Whether a rule is silenced on a line, from the page's directive comments."""
-    whole_file: set[str] = set()
-    lines: dict[int, set[str]] = {}
-    ranges: list[tuple[int, str, set[str]]] = []
-    for comment in document.comments:
-        match = DIRECTIVE_RE.match(comment.text)
-        if match is None:
-            continue
-        rules = set(re.split(r"[\s,]+", match[2].strip())) - {""} or {"*"}
-        line = document.position(comment.start)[0]
-        end_line = document.position(comment.end)[0]
-        if match[1] == "disable-file":
-            whole_file |= rules
-        elif match[1] == "disable-line":
-            lines.setdefault(line, set()).update(rules)
-        elif match[1] == "disable-next-line":
-            lines.setdefault(end_line + 1, set()).update(rules)
-        else:
-            ranges.append((line, match[1], rules))
+@dataclass(frozen=True)
+class Directives:
+    """The page's `check-disable...` comments: which rules are off where."""
 
-    def silenced(rule: str, line: int) -> bool:
-        if {rule, "*"} & (whole_file | lines.get(line, set())):
+    whole_file: frozenset[str]
+    lines: Mapping[int, frozenset[str]]
+    ranges: tuple[tuple[int, str, frozenset[str]], ...]  # (line, disable|enable, rules)
+
+    @classmethod
+    def read(cls, document: Document) -> Directives:
+        """Collect the directives from the page's comments."""
+        whole: set[str] = set()
+        lines: dict[int, frozenset[str]] = {}
+        ranges = []
+        for comment in document.comments:
+            match = DIRECTIVE_RE.match(comment.text)
+            if match is None:
+                continue
+            rules = frozenset(re.split(r"[\s,]+", match[2].strip())) - {""} or frozenset("*")
+            kind, line = match[1], document.position(comment.start)[0]
+            if kind == "disable-file":
+                whole |= rules
+            elif kind in ("disable-line", "disable-next-line"):
+                target = line if kind == "disable-line" else document.position(comment.end)[0] + 1
+                lines[target] = lines.get(target, frozenset()) | rules
+            else:
+                ranges.append((line, kind, rules))
+        return cls(frozenset(whole), lines, tuple(ranges))
+
+    def silenced(self, rule: str, line: int) -> bool:
+        """Whether the rule is off on the line."""
+        wanted = {rule, "*"}
+        if wanted & (self.whole_file | self.lines.get(line, frozenset())):
             return True
-        off: set[str] = set()
-        for start, kind, rules in ranges:
+        off: frozenset[str] = frozenset()
+        for start, kind, rules in self.ranges:
             if start > line:
                 break
-            off = (
-                off | rules
-                if kind == "disable"
-                else off - rules - ({"*"} if "*" in rules else set())
-            )
-            if kind == "enable" and "*" in rules:
-                off = set()
-        return bool({rule, "*"} & off)
-
-    return silenced
+            if kind == "disable":
+                off |= rules
+            else:
+                off = frozenset() if "*" in rules else off - rules
+        return bool(wanted & off)
 
 
 def _short(url: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -281,7 +280,6 @@ def _exists(url: str, context: Context) -> bool:
     return _exists_under(str(context.root.resolve()), str((base / path.lstrip("/")).resolve()))
 
 
-@cache
 def _exists_under(root: str, target: str) -> bool:
     # A path above the repository (`../../issues`) is a github.com page, not a file.
     if not (target == root or target.startswith(root.rstrip("/") + "/")):

@@ -47,9 +47,9 @@ def test_first_run_makes_one_commit_with_both_files(
     assert main(["update"]) == 0
     head = site.head(REPO)
     assert head.parents == [before.sha]
-    assert head.files["README.md"].startswith("# Curriculum Vitae\n")
-    assert '"hyunwoongko/kss"' in head.files["data/stats.json"]
-    assert head.files["notes.txt"] == "mine\n"  # other files untouched
+    assert head.text("README.md").startswith("# Curriculum Vitae\n")
+    assert '"hyunwoongko/kss"' in head.text("data/stats.json")
+    assert head.text("notes.txt") == "mine\n"  # other files untouched
     assert head.message.startswith(
         "Update profile README: total ★ new → 4.9k, transformer ★ new → 1.5k,"
     )
@@ -91,8 +91,8 @@ def test_branch_moved_during_the_run_keeps_the_other_commit(
     assert main(["update"]) == 0
     head = site.head(REPO)
     assert head.parents == theirs  # ours landed on top of theirs
-    assert head.files["notes.txt"] == "pushed meanwhile\n"
-    assert head.files["README.md"].startswith("# Curriculum Vitae")
+    assert head.text("notes.txt") == "pushed meanwhile\n"
+    assert head.text("README.md").startswith("# Curriculum Vitae")
     assert "moved during the run (attempt 1 of 3)" in capsys.readouterr().err
 
 
@@ -289,7 +289,7 @@ def test_remote_readme_of_2_mb_is_compared_and_replaced(site: FakeGitHub) -> Non
     big = "# big\n" + "x" * 80 + "\n"
     site.push(REPO, {"README.md": big * (2 * 1024 * 1024 // len(big))}, "A big README")
     assert main(["update"]) == 0
-    assert site.head(REPO).files["README.md"].startswith("# Curriculum Vitae\n")
+    assert site.head(REPO).text("README.md").startswith("# Curriculum Vitae\n")
     assert site.count("GET", "/contents/") == 0  # read as blobs: the contents API stops at 1 MB
     site.requests.clear()
     assert main(["update"]) == 0
@@ -303,7 +303,7 @@ def test_remote_readme_in_latin_1_is_diffed_and_replaced(
     assert main(["update", "--dry-run"]) == 0
     assert "-Caf\ufffd cr\ufffdme" in capsys.readouterr().out
     assert main(["update"]) == 0
-    assert site.head(REPO).files["README.md"].startswith("# Curriculum Vitae\n")
+    assert site.head(REPO).text("README.md").startswith("# Curriculum Vitae\n")
 
 
 @pytest.mark.parametrize(
@@ -321,7 +321,7 @@ def test_unusable_remote_stats_keeps_the_local_snapshot_with_a_warning(
     err = capsys.readouterr().err
     assert f"warning: {warning}" in err
     assert "naming the changes against the local snapshot instead" in err
-    assert site.head(REPO).files["data/stats.json"].startswith("{")
+    assert site.head(REPO).text("data/stats.json").startswith("{")
 
 
 def test_dry_run_checks_the_target_first_and_goes_on_offline(

@@ -50,6 +50,11 @@ class Commit:
     message: str
     date: datetime = field(default_factory=lambda: datetime.now(UTC))
 
+    def text(self, path: str) -> str:
+        """A file's text (a test reads what a commit holds)."""
+        data = self.files[path]
+        return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+
 
 def git_blob_id(data: str | bytes) -> str:
     """The id git gives a file: GitHub's tree entries carry it."""

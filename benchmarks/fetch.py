@@ -23,10 +23,11 @@ sys.path.insert(0, str(ROOT))
 from tests.fakes.github import FakeGitHub  # noqa: E402
 from tests.fakes.huggingface import FakeHub  # noqa: E402
 from tests.fakes.profile import populate  # noqa: E402
+from updater.build import find_targets  # noqa: E402
 from updater.config import Settings  # noqa: E402
 from updater.cv import load_cv  # noqa: E402
 from updater.fetch import LiveFetcher  # noqa: E402
-from updater.links import Targets, discover  # noqa: E402
+from updater.links import Targets  # noqa: E402
 from updater.snapshot import Snapshot  # noqa: E402
 
 TOKEN = "ghs_benchmark"
@@ -85,7 +86,7 @@ def measure(
 
 def committed_cv(github: FakeGitHub, hub: FakeHub) -> Targets:
     populate(github, hub)
-    return discover(load_cv(ROOT / "data/cv.yaml"))
+    return find_targets(load_cv(ROOT / "tests/fixtures/seed/data/cv.yaml"), {})
 
 
 def at_scale(github: FakeGitHub, hub: FakeHub) -> Targets:

@@ -13,10 +13,14 @@ from graphql import build_schema
 from tests.fakes.github import FakeGitHub
 from tests.fakes.huggingface import FakeHub
 from updater.build import Paths
+from updater.snapshot import Snapshot, dumps
 from updater.sources.http import Policy
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
+# A copy of the seed profile (data, template, the README it renders): the tests never read the
+# committed data/ and templates/, so an adopter who replaces them keeps a green CI.
+SEED = FIXTURES / "seed"
 GITHUB_TOKEN = "ghs_SECRETgithubTOKEN0123456789"
 HF_TOKEN = "hf_SECREThubTOKEN0123456789"
 # The production policy with the waiting taken out, so fault tests run in milliseconds.
@@ -25,22 +29,23 @@ FAST = Policy(connect_timeout=1, read_timeout=1, retries=2, backoff_factor=0, ba
 
 @pytest.fixture
 def profile(tmp_path: Path) -> Paths:
-    """A copy of the profile repository's inputs in a temporary folder."""
-    for rel in ("data/cv.yaml", "data/stats.json", "templates/README.md.j2"):
+    """A profile repository made from the seed fixture, in a temporary folder, empty snapshot."""
+    for rel in ("data/cv.yaml", "templates/README.md.j2"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / rel, tmp_path / rel)
+        shutil.copy(SEED / rel, tmp_path / rel)
+    (tmp_path / "data/stats.json").write_text(dumps(Snapshot()), encoding="utf-8")
     return Paths(
         tmp_path / "data/cv.yaml",
         tmp_path / "data/stats.json",
-        tmp_path / "templates/README.md.j2",
-        tmp_path / "README.md",
+        tmp_path / "templates",
+        tmp_path,
     )
 
 
 @pytest.fixture
 def fixed_stats(profile: Paths) -> Paths:
     """The profile with the fixed fixture snapshot in place of the committed one."""
-    shutil.copy(FIXTURES / "stats.json", profile.stats)
+    shutil.copy(SEED / "stats.json", profile.stats)
     return profile
 
 
@@ -49,8 +54,8 @@ def paths_args(paths: Paths) -> list[str]:
     return [
         "--data", str(paths.data),
         "--stats", str(paths.stats),
-        "--template", str(paths.template),
-        "--output", str(paths.output),
+        "--templates", str(paths.templates),
+        "--root", str(paths.root),
     ]  # fmt: skip
 
 

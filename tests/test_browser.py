@@ -89,7 +89,7 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp_path = tmp_path_factory.mktemp("browser")
-    readme = (FIXTURES / "README.expected.md").read_text(encoding="utf-8")
+    readme = (FIXTURES / "seed" / "README.expected.md").read_text(encoding="utf-8")
     preview = tmp_path / "preview.html"
     preview.write_text(page(readme, "hyunwoongko/hyunwoongko", "main"), encoding="utf-8")
     # The avatar lives on github.com; offline, a local image of the same kind stands in.

@@ -20,8 +20,8 @@ def test_render_offline_writes_the_readme(
     profile: Paths, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["render", "--offline", *paths_args(profile)]) == 0
-    assert profile.output.read_text(encoding="utf-8").startswith("# Curriculum Vitae\n")
-    assert f"wrote {profile.output}" in capsys.readouterr().err
+    assert profile.page("README.md").read_text(encoding="utf-8").startswith("# Curriculum Vitae\n")
+    assert f"wrote {profile.page('README.md')}" in capsys.readouterr().err
 
 
 def test_check_passes_when_current_and_fails_with_a_diff(
@@ -29,14 +29,16 @@ def test_check_passes_when_current_and_fails_with_a_diff(
 ) -> None:
     assert main(["render", "--offline", *paths_args(profile)]) == 0
     assert main(["render", "--offline", "--check", *paths_args(profile)]) == 0
-    profile.output.write_text(SENTINEL, encoding="utf-8")
+    profile.page("README.md").write_text(SENTINEL, encoding="utf-8")
     capsys.readouterr()
     assert main(["render", "--offline", "--check", *paths_args(profile)]) == 1
     out, err = capsys.readouterr()
-    assert out.startswith(f"--- {profile.output} (on disk)\n+++ {profile.output} (rendered)\n")
+    assert out.startswith(
+        f"--- {profile.page('README.md')} (on disk)\n+++ {profile.page('README.md')} (rendered)\n"
+    )
     assert "-hand-written README" in out
-    assert "is out of date" in err
-    assert profile.output.read_text(encoding="utf-8") == SENTINEL
+    assert "out of date: " in err
+    assert profile.page("README.md").read_text(encoding="utf-8") == SENTINEL
 
 
 def test_committed_readme_is_current(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,7 +83,7 @@ def _data(p: Paths) -> Path:
 
 
 def _template(p: Paths) -> Path:
-    return p.template
+    return p.templates / "README.md.j2"
 
 
 def _unreadable(paths: Paths) -> None:
@@ -98,14 +100,14 @@ def _broken_snapshot(paths: Paths) -> None:
 
 BAD_INPUTS: dict[str, tuple[Callable[[Paths], None], str]] = {
     "malformed YAML": (_edit(_data, "title: Curriculum Vitae", "title: [Curriculum"), r"cv\.yaml:\d+:\d+: invalid YAML"),
-    "missing key": (_edit(_data, "  job: Software Engineer / AI Researcher\n", ""), r"cv\.yaml:\d+:\d+: about: required key 'job'"),
-    "wrong type": (_edit(_data, "    Python: Excellent", "    Python: [1]"), r"cv\.yaml:\d+:\d+: skills\.languages\.Python: Input should be a valid string"),
-    "misspelled key": (_edit(_data, "  alias: Kevin Ko", "  alais: Kevin Ko"), r"cv\.yaml:\d+:\d+: about\.alais: unknown key; did you mean 'alias'\?"),
-    "duplicated key": (_edit(_data, "  alias: Kevin Ko", "  alias: Kevin Ko\n  alias: KK"), r"cv\.yaml:\d+:\d+: about\.alias: duplicated key"),
-    "invalid period": (_edit(_data, 'start: "2023.05"', 'start: "2023-5"'), r"cv\.yaml:\d+:\d+: biography\[5\]\.period\.start: expected YYYY\.MM, got '2023-5'"),
-    "template syntax": (_edit(_template, "{% for contact in cv.contacts %}", "{% for contact in %}"), r"README\.md\.j2:\d+: template syntax error"),
-    "undefined variable": (_edit(_template, "{{ cv.headings.contacts }}", "{{ cv.headings.contact }}"), r"README\.md\.j2:\d+: undefined variable: .*contact"),
-    "unreadable file": (_unreadable, r"cv\.yaml:1:1: cannot read"),
+    "missing key": (_edit(_data, "    alt: Hyunwoong Ko\n", ""), r"cv\.yaml:\d+:\d+: sections\[0\]\.image: required key 'alt'"),
+    "wrong type": (_edit(_data, "  - 'Python: Excellent'", "  - [1]"), r"cv\.yaml:\d+:\d+: sections\[1\]\.items\[0\]\.items\[0\]: expected text, or a mapping"),
+    "misspelled key": (_edit(_data, "  title: Who am I?", "  tilte: Who am I?"), r"cv\.yaml:\d+:\d+: sections\[0\]\.tilte: unknown key; did you mean 'title'\?"),
+    "duplicated key": (_edit(_data, "  title: Who am I?", "  title: Who am I?\n  title: Again"), r"cv\.yaml:\d+:\d+: sections\[0\]\.title: duplicated key"),
+    "invalid period": (_edit(_data, 'start: "2023.05"', 'start: "2023-5"'), r"cv\.yaml:\d+:\d+: sections\[2\]\.entries\[5\]\.period\.start: expected a date written YYYY\.MM or YYYY"),
+    "template syntax": (_edit(_template, "{% for contact in section.links %}", "{% for contact in %}"), r"README\.md\.j2:\d+:\d+: template syntax error"),
+    "undefined variable": (_edit(_template, "{{ contact.label }}", "{{ contact.lable }}"), r"README\.md\.j2:\d+: undefined variable: .*lable"),
+    "unreadable file": (_unreadable, r"cv\.yaml:1:1: not UTF-8"),
     "missing file": (_missing, r"cv\.yaml:1:1: file not found"),
     "broken snapshot": (_broken_snapshot, r"stats\.json:2:\d+: invalid JSON"),
 }  # fmt: skip
@@ -116,7 +118,7 @@ def test_bad_input_exits_2_names_the_place_and_writes_nothing(
     case: str, profile: Paths, capsys: pytest.CaptureFixture[str]
 ) -> None:
     breaks, message = BAD_INPUTS[case]
-    profile.output.write_text(SENTINEL, encoding="utf-8")
+    profile.page("README.md").write_text(SENTINEL, encoding="utf-8")
     stats_before = profile.stats.read_bytes()
     breaks(profile)
     capsys.readouterr()
@@ -125,7 +127,7 @@ def test_bad_input_exits_2_names_the_place_and_writes_nothing(
     assert re.search(message, err), err
     assert "Traceback" not in err
     assert out == ""
-    assert profile.output.read_text(encoding="utf-8") == SENTINEL
+    assert profile.page("README.md").read_text(encoding="utf-8") == SENTINEL
     assert profile.stats.read_bytes() == stats_before or case == "broken snapshot"
     assert main(["validate", *paths_args(profile)]) == 2
 
@@ -133,10 +135,10 @@ def test_bad_input_exits_2_names_the_place_and_writes_nothing(
 def test_unwritable_output_is_an_input_error(
     profile: Paths, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    profile.output.mkdir()
+    profile.page("README.md").mkdir()
     assert main(["render", "--offline", *paths_args(profile)]) == 2
-    assert f"{profile.output}: cannot write: " in capsys.readouterr().err
-    assert not [p for p in profile.output.parent.iterdir() if p.name.endswith(".tmp")]
+    assert f"{profile.page('README.md')}: is a folder, expected a file" in capsys.readouterr().err
+    assert not [p for p in profile.page("README.md").parent.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_snapshot_that_is_not_an_object(profile: Paths, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,17 +1,15 @@
-"""CV loading and validation: every problem at once, each as FILE:LINE:COL: path: message."""
+"""Data loading and validation: every problem at once, each as FILE:LINE:COL: path: message."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.conftest import SEED
 from updater.cv import parse_cv
 from updater.errors import InputError, ValidationFailed
 from updater.yamlsource import format_path
 
-ROOT = Path(__file__).resolve().parent.parent
-VALID = (ROOT / "data/cv.yaml").read_text(encoding="utf-8")
+VALID = (SEED / "data/cv.yaml").read_text(encoding="utf-8")
 
 
 def problems(text: str) -> list[str]:
@@ -20,11 +18,16 @@ def problems(text: str) -> list[str]:
     return list(info.value.problems)
 
 
-def test_committed_cv_is_valid() -> None:
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_seed_data_is_valid() -> None:
     cv = parse_cv(VALID, "data/cv.yaml")
-    assert cv.about.name == "Hyunwoong Ko"
-    assert len(cv.biography) == 7
-    assert str(cv.biography[-1].period) == "2024.06 ~ present"
+    assert [s.id for s in cv.sections] == ["about", "skills", "biography", "contacts"]
+    biography = cv.section("biography")
+    assert len(biography.entries) == 7
+    assert str(biography.entries[-1].period) == "2024.06 ~ present"
 
 
 def test_records_are_frozen() -> None:
@@ -33,87 +36,149 @@ def test_records_are_frozen() -> None:
         cv.title = "x"  # type: ignore[misc]
 
 
-def test_dotted_months_stay_text() -> None:
-    text = VALID.replace('start: "2021.03"', "start: 2020.10").replace(
-        'end: "2023.05"', "end: 2023.10"
-    )
+def test_everything_is_optional() -> None:
+    assert parse_cv("", "cv.yaml").sections == ()
+    cv = parse_cv("sections:\n  - title: Projects\n", "cv.yaml")
+    assert cv.sections[0].title == "Projects"
+
+
+def test_sections_are_the_owners() -> None:
+    text = """
+title: Jane Doe
+sections:
+  - id: projects
+    title: Projects
+    items:
+      - text: "[tool](https://github.com/jane/tool)"
+        items: [A thing, Another]
+  - id: publications
+    title: Publications
+    markdown: |
+      1. Doe, J. *A paper*. [arXiv](https://arxiv.org/abs/2306.02254)
+  - id: contact
+    title: Contact
+    links:
+      - {label: Email, url: "mailto:jane@example.com"}
+      - {label: Resume, url: RESUME.md}
+      - {label: Matrix, url: "xmpp:jane@example.com"}
+"""
     cv = parse_cv(text, "cv.yaml")
-    assert str(cv.biography[3].period) == "2020.10 ~ 2023.10"
+    assert [s.title for s in cv.sections] == ["Projects", "Publications", "Contact"]
+    assert cv.section("contact").links[0].url == "mailto:jane@example.com"
 
 
-def test_invalid_period_names_line_column_and_path() -> None:
+def test_missing_section_id_is_a_clear_error() -> None:
+    cv = parse_cv("sections:\n  - {id: a, title: A}\n", "cv.yaml")
+    with pytest.raises(KeyError, match="no section with id 'b' in the data \\(ids: a\\)"):
+        cv.section("b")
+
+
+def test_duplicate_section_ids() -> None:
+    [problem] = problems("sections:\n  - {id: a, title: A}\n  - {id: a, title: B}\n")
+    assert "two sections have the id 'a'" in problem
+
+
+def test_dates_stay_text_and_years_alone_are_dates() -> None:
+    text = "sections:\n  - entries:\n      - period: {start: 2020.10, end: 2023}\n"
+    cv = parse_cv(text, "cv.yaml")
+    assert str(cv.sections[0].entries[0].period) == "2020.10 ~ 2023"
+
+
+def test_invalid_period_names_line_column_path_and_an_example() -> None:
     text = VALID.replace('{start: "2021.03", end: "2023.05"}', '{start: "2023-5", end: "2023.05"}')
-    line = text.splitlines().index('  - period: {start: "2023-5", end: "2023.05"}') + 1
+    line = line_of(text, '{start: "2023-5"')
     assert problems(text) == [
-        f"cv.yaml:{line}:14: biography[3].period.start: expected YYYY.MM, got '2023-5'"
+        f"cv.yaml:{line}:14: sections[2].entries[3].period.start: expected a date written "
+        "YYYY.MM or YYYY, in quotes, e.g. \"2021.03\", got '2023-5'"
     ]
+
+
+@pytest.mark.parametrize("end", ["2023.05 (approx)", "presently", "2023.13"])
+def test_period_end_rejects_what_the_schema_rejects(end: str) -> None:
+    [problem] = problems(
+        f'sections:\n  - entries:\n      - period: {{start: "2020", end: "{end}"}}\n'
+    )
+    assert "period.end: expected a date written YYYY.MM or YYYY, in quotes, or present" in problem
 
 
 def test_period_end_before_start() -> None:
     text = VALID.replace('{start: "2014.03", end: "2020.08"}', '{start: "2014.03", end: "2013.01"}')
     [problem] = problems(text)
-    assert "biography[0].period: end 2013.01 is before start 2014.03" in problem
+    assert "entries[0].period: end 2013.01 is before start 2014.03" in problem
 
 
-def test_misspelled_key_is_an_error_with_a_suggestion() -> None:
+def test_misspelled_key_suggests_only_keys_valid_there() -> None:
     text = VALID.replace("    organisation: {name: TUNiB", "    organization: {name: TUNiB")
-    found = problems(text)
-    assert any(
-        "biography[3].organization: unknown key; did you mean 'organisation'?" in p for p in found
-    )
-    assert any("biography[3]: required key 'organisation' is missing" in p for p in found)
+    [problem] = problems(text)
+    assert problem.endswith("entries[3].organization: unknown key; did you mean 'organisation'?")
+    [problem] = problems("sections:\n  - {title: A, itmes: [x]}\n")
+    assert problem.endswith("sections[0].itmes: unknown key; did you mean 'items'?")
+    [problem] = problems("sections:\n  - {title: A, zzz: 1}\n")
+    assert "expected one of: id, title, image, markdown, items, entries, links, sections" in problem
 
 
 def test_duplicated_key_is_an_error() -> None:
-    text = VALID.replace("  job: Software", "  name: Again\n  job: Software")
-    line = text.splitlines().index("  name: Again") + 1
+    text = VALID.replace("  title: Who am I?", "  title: Who am I?\n  title: Again")
+    line = line_of(text, "title: Again")
     assert problems(text) == [
-        f"cv.yaml:{line}:3: about.name: duplicated key (first defined at line {line - 3}); "
-        "keep one of them"
+        f"cv.yaml:{line}:3: sections[0].title: duplicated key (first defined at line "
+        f"{line - 1}); keep one of them"
     ]
 
 
-def test_missing_required_key() -> None:
-    text = VALID.replace("  job: Software Engineer / AI Researcher\n", "")
-    [problem] = problems(text)
-    assert problem.startswith("cv.yaml:")
-    assert "about: required key 'job' is missing" in problem
+def test_image_needs_alt_text() -> None:
+    [problem] = problems("sections:\n  - image: {src: me.png}\n")
+    assert problem.endswith("sections[0].image: required key 'alt' is missing")
 
 
-def test_wrong_type() -> None:
-    text = VALID.replace("    Python: Excellent", "    Python: [Excellent]")
-    [problem] = problems(text)
-    assert "skills.languages.Python: Input should be a valid string, got ['Excellent']" in problem
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "https://exa mple.com", "data:text/html,x"])
+def test_bad_urls_say_what_is_expected(url: str) -> None:
+    [problem] = problems(f'sections:\n  - links: [{{label: x, url: "{url}"}}]\n')
+    assert "expected a link such as https://example.com, mailto:me@example.com" in problem
+    assert "^(" not in problem  # no raw regex
+
+
+def test_text_with_a_colon_hint() -> None:
+    found = problems("sections:\n  - items:\n      - Python: Excellent\n")
+    assert "cv.yaml:3:9: sections[0].items[0].Python: unknown key; expected one of: " in found[1]
 
 
 def test_all_problems_reported_at_once() -> None:
-    text = VALID.replace("  job: Software", "  jb: Software").replace(
+    text = VALID.replace("  title: Who am I?", "  titel: Who am I?").replace(
         'start: "2019.08"', 'start: "2019.13"'
     )
     found = problems(text)
-    assert len(found) == 3  # unknown key, missing key, invalid month
-    assert any("biography[1].period.start: expected YYYY.MM" in p for p in found)
+    assert len(found) == 2
+    assert any("entries[1].period.start: expected a date" in p for p in found)
+    assert any("sections[0].titel: unknown key; did you mean 'title'?" in p for p in found)
 
 
 def test_malformed_yaml_names_the_line() -> None:
     with pytest.raises(InputError, match=r"^cv\.yaml:4:1: invalid YAML: .*flow sequence at line 3"):
-        parse_cv("title: x\nheadings:\n  - [unclosed\n", "cv.yaml")
+        parse_cv("title: x\nsections:\n  - [unclosed\n", "cv.yaml")
     with pytest.raises(InputError, match=r"^cv\.yaml:2:\d+: invalid YAML: "):
         parse_cv("title: x\n  bad: indent: here\n", "cv.yaml")
 
 
 def test_not_a_mapping() -> None:
-    assert problems("- a list\n") == ["cv.yaml:1:1: (document): expected a mapping of CV sections"]
+    assert problems("- a list\n") == [
+        "cv.yaml:1:1: (document): expected a mapping with title and sections"
+    ]
 
 
 def test_nested_item_errors_point_inside_the_item() -> None:
     text = VALID.replace(
-        "          - I developed an interenal evaluation framework for aligned models.",
-        "          - {text: 3, itms: []}",
+        "      - I developed an interenal evaluation framework for aligned models.",
+        "      - {text: '', itms: []}",
     )
     found = problems(text)
-    assert any(p.endswith("items[2].text: Input should be a valid string, got 3") for p in found)
-    assert any(p.endswith("items[2].itms: unknown key; did you mean 'items'?") for p in found)
+    assert any(
+        p.endswith("items[0].items[2].text: is empty: write some text, or remove the key")
+        for p in found
+    )
+    assert any(
+        p.endswith("items[0].items[2].itms: unknown key; did you mean 'items'?") for p in found
+    )
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ def test_live_render_through_main(
 ) -> None:  # fmt: skip
     github, hub = world
     assert main(["render", *paths_args(profile)]) == 0
-    readme = profile.output.read_text(encoding="utf-8")
+    readme = profile.page("README.md").read_text(encoding="utf-8")
     assert "[Kss](https://github.com/hyunwoongko/kss) <sub>★ 1.3k</sub>:" in readme
     assert "<sub>⬇ 12.1k last 30 days · ♥ 51</sub> (sft project leader)" in readme
     # 4,732 stars over the 11 linked repositories hyunwoongko owns + 190 over 20 more; the
@@ -99,7 +99,7 @@ def test_failures_keep_the_last_known_numbers(
     server.script("POST" if source == "github" else "GET", path, *replies)
     caplog.set_level(logging.INFO, logger="updater")
     assert fast_render(fixed_stats, live_env) == 0
-    readme = fixed_stats.output.read_text(encoding="utf-8")
+    readme = fixed_stats.page("README.md").read_text(encoding="utf-8")
     summary = caplog.text
     if source == "github" and reason:
         assert "[Kss](https://github.com/hyunwoongko/kss) <sub>★ 1.3k</sub>:" in readme  # kept
@@ -132,7 +132,7 @@ def test_missing_model_keeps_its_old_numbers(
     hub.models.pop("kakaocorp/kanana-1.5-8b-instruct-2505")
     caplog.set_level(logging.INFO, logger="updater")
     assert fast_render(fixed_stats, live_env) == 0
-    readme = fixed_stats.output.read_text(encoding="utf-8")
+    readme = fixed_stats.page("README.md").read_text(encoding="utf-8")
     assert "<sub>⬇ 13k last 30 days · ♥ 51</sub>" in readme
     assert (
         "huggingface: fetched 4 of 5, 1 kept from the snapshot (oldest from 2026-11-20T03:17:00Z)"
@@ -158,10 +158,9 @@ def test_renamed_repository_moves_to_its_new_key(
     snapshot = load_snapshot(fixed_stats.stats)
     assert "kakaobrain/pororo" not in snapshot.repositories
     assert snapshot.renamed == {"kakaobrain/pororo": "kakaobrain/pororo-nlp"}
-    assert (
-        "[Pororo](https://github.com/kakaobrain/pororo) <sub>★ 1.3k</sub>"
-        in fixed_stats.output.read_text(encoding="utf-8")
-    )
+    assert "[Pororo](https://github.com/kakaobrain/pororo) <sub>★ 1.3k</sub>" in fixed_stats.page(
+        "README.md"
+    ).read_text(encoding="utf-8")
 
 
 def test_strict_exits_3_and_writes_nothing(
@@ -172,7 +171,7 @@ def test_strict_exits_3_and_writes_nothing(
     github.script("POST", "/graphql", graphql_rate_limited())
     stats_before = profile.stats.read_bytes()
     assert main(["render", "--strict", *paths_args(profile)]) == 3
-    assert not profile.output.exists()
+    assert not profile.page("README.md").exists()
     assert profile.stats.read_bytes() == stats_before
     assert "--strict" in capsys.readouterr().err
 
@@ -188,7 +187,7 @@ def test_no_token_uses_rest_and_says_a_token_is_cheaper(
     assert fast_render(profile, live_env) == 0
     assert github.count("POST", "/graphql") == 0
     assert "note: no GITHUB_TOKEN: used REST" in caplog.text
-    assert "<sub>★ 1.3k</sub>" in profile.output.read_text(encoding="utf-8")
+    assert "<sub>★ 1.3k</sub>" in profile.page("README.md").read_text(encoding="utf-8")
 
 
 def test_tokens_never_printed(
@@ -231,4 +230,4 @@ def test_deadline_option_is_honoured(
 
 def test_committed_snapshot_fixture_is_untouched() -> None:
     assert shutil.disk_usage(FIXTURES)  # the fixtures folder exists
-    assert load_snapshot(FIXTURES / "stats.json").repo("hyunwoongko/kss") is not None
+    assert load_snapshot(FIXTURES / "seed" / "stats.json").repo("hyunwoongko/kss") is not None

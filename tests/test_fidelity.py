@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 import re
 
-from tests.conftest import FIXTURES
+from tests.conftest import SEED as SEED_DIR
 from updater.build import Paths, build
 
-SEED = (FIXTURES / "seed_readme.md").read_text(encoding="utf-8")
+SEED = (SEED_DIR / "seed_readme.md").read_text(encoding="utf-8")
 URL_RE = re.compile(r"\]\(([^()\s]+)\)|(?:href|src)=\"([^\"]+)\"")
 
 
@@ -33,7 +33,7 @@ def text_lines(markdown: str) -> list[str]:
 
 
 def test_every_seed_link_is_in_the_readme(fixed_stats: Paths) -> None:
-    readme = build(fixed_stats, None).readme
+    readme = build(fixed_stats, None).pages["README.md"]
     seed_urls = urls(SEED)
     assert len(seed_urls) == 49
     missing = [u for u in seed_urls if u not in urls(readme)]
@@ -41,7 +41,7 @@ def test_every_seed_link_is_in_the_readme(fixed_stats: Paths) -> None:
 
 
 def test_every_seed_line_appears_in_order(fixed_stats: Paths) -> None:
-    rendered = iter(text_lines(build(fixed_stats, None).readme))
+    rendered = iter(text_lines(build(fixed_stats, None).pages["README.md"]))
     seed = text_lines(SEED)
     assert len(seed) == 144
     # `in` on an iterator consumes it: each seed line must be found after the previous one.
@@ -50,7 +50,7 @@ def test_every_seed_line_appears_in_order(fixed_stats: Paths) -> None:
 
 
 def test_numbers_sit_next_to_their_links(fixed_stats: Paths) -> None:
-    readme = build(fixed_stats, None).readme
+    readme = build(fixed_stats, None).pages["README.md"]
     assert "[Kss](https://github.com/hyunwoongko/kss) <sub>★ 1.3k</sub>:" in readme
     assert (
         "[kanana-1.5-8b-instruct-2505](https://huggingface.co/kakaocorp/kanana-1.5-8b-instruct-2505)"
@@ -59,7 +59,7 @@ def test_numbers_sit_next_to_their_links(fixed_stats: Paths) -> None:
 
 
 def test_markup_fixed_for_github(fixed_stats: Paths) -> None:
-    readme = build(fixed_stats, None).readme
+    readme = build(fixed_stats, None).pages["README.md"]
     assert 'alt="Hyunwoong Ko"' in readme
     levels = [len(m) for m in re.findall(r"^(#+) ", readme, flags=re.MULTILINE)]
     assert all(b - a <= 1 for a, b in itertools.pairwise(levels))

@@ -23,7 +23,7 @@ def test_committed_readme_is_clean() -> None:
 
 
 def test_golden_readme_with_numbers_is_clean() -> None:
-    assert check((FIXTURES / "README.expected.md").read_text(encoding="utf-8")) == []
+    assert check((FIXTURES / "seed" / "README.expected.md").read_text(encoding="utf-8")) == []
 
 
 @pytest.mark.parametrize(

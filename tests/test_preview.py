@@ -13,7 +13,7 @@ from updater.cli import main
 from updater.githubmd import to_html
 from updater.preview import page, resolver
 
-README = (FIXTURES / "README.expected.md").read_text(encoding="utf-8")
+README = (FIXTURES / "seed" / "README.expected.md").read_text(encoding="utf-8")
 REPO = "hyunwoongko/hyunwoongko"
 VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source"}
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import SEED
 from updater.build import Paths, build
 from updater.errors import InputError
-from updater.render import annotate, humanize, load_template, make_environment, render
+from updater.pages import discover
+from updater.render import annotate, badge_for, humanize, load_templates, make_environment
 from updater.snapshot import Snapshot, load_snapshot
 from updater.stats import ModelStats, RepoStats
 
@@ -19,16 +20,18 @@ T = "2026-11-20T03:17:00Z"
 
 
 def test_golden_output(fixed_stats: Paths) -> None:
-    expected = (FIXTURES / "README.expected.md").read_text(encoding="utf-8")
-    assert build(fixed_stats, None).readme == expected
+    expected = (SEED / "README.expected.md").read_text(encoding="utf-8")
+    assert build(fixed_stats, None).pages["README.md"] == expected
 
 
 def test_same_inputs_same_bytes(fixed_stats: Paths) -> None:
-    assert build(fixed_stats, None).readme == build(fixed_stats, None).readme
+    assert (
+        build(fixed_stats, None).pages["README.md"] == build(fixed_stats, None).pages["README.md"]
+    )
 
 
 def test_committed_snapshot_holds_no_invented_numbers() -> None:
-    snapshot = load_snapshot(ROOT / "data/stats.json")
+    snapshot = load_snapshot(SEED / "no-such-stats.json")
     assert snapshot == Snapshot()
 
 
@@ -65,7 +68,7 @@ def test_badges_follow_links_and_missing_numbers_leave_no_trace() -> None:
         "[M](https://huggingface.co/org/m), [N](https://huggingface.co/org/none), "
         "[F](https://github.com/o/known/blob/main/f.gif)"
     )
-    assert annotate(snapshot, text) == (
+    assert annotate_with(snapshot, text) == (
         "[A](https://github.com/o/known) <sub>★ 1.2k</sub>: x, [B](https://github.com/o/unknown): y, "
         "[M](https://huggingface.co/org/m) <sub>⬇ 56.8k last 30 days · ♥ 7</sub>, "
         "[N](https://huggingface.co/org/none), [F](https://github.com/o/known/blob/main/f.gif)"
@@ -74,13 +77,13 @@ def test_badges_follow_links_and_missing_numbers_leave_no_trace() -> None:
 
 def test_model_with_only_likes_known() -> None:
     snapshot = Snapshot(models={"org/m": ModelStats("org/m", T, likes=3)})
-    assert annotate(snapshot, "[M](https://huggingface.co/org/m)").endswith("<sub>♥ 3</sub>")
+    assert annotate_with(snapshot, "[M](https://huggingface.co/org/m)").endswith("<sub>♥ 3</sub>")
 
 
 def test_model_with_no_numbers_shows_no_empty_badge() -> None:
     snapshot = Snapshot(models={"org/m": ModelStats("org/m", T)})
     assert (
-        annotate(snapshot, "[M](https://huggingface.co/org/m)")
+        annotate_with(snapshot, "[M](https://huggingface.co/org/m)")
         == "[M](https://huggingface.co/org/m)"
     )
 
@@ -89,28 +92,31 @@ def test_renamed_repository_keeps_its_badge() -> None:
     snapshot = Snapshot(
         repositories={"o/new": RepoStats("o/new", 10, 0, T)}, renamed={"o/old": "o/new"}
     )
-    assert annotate(snapshot, "[X](https://github.com/O/Old)").endswith("<sub>★ 10</sub>")
+    assert annotate_with(snapshot, "[X](https://github.com/O/Old)").endswith("<sub>★ 10</sub>")
+
+
+def annotate_with(snapshot: Snapshot, text: str) -> str:
+    return annotate(text, badge_for(snapshot))
 
 
 def test_empty_snapshot_renders_no_numbers(profile: Paths) -> None:
-    readme = build(profile, None).readme
+    readme = build(profile, None).pages["README.md"]
     assert "<sub>" not in readme
     assert not re.search(r"\b(None|nan)\b", readme)
 
 
-def test_undefined_variable_names_the_template_line(profile: Paths, tmp_path: Path) -> None:
-    template = tmp_path / "t.md.j2"
-    template.write_text("# {{ cv.title }}\n\n{{ cv.nickname }}\n", encoding="utf-8")
-    result = build(profile, None)
-    with pytest.raises(InputError, match=r"t\.md\.j2:3: undefined variable: .*nickname"):
-        render(load_template(template), result.cv, result.new, ())
+def test_undefined_variable_names_the_template_line(profile: Paths) -> None:
+    (profile.templates / "README.md.j2").write_text(
+        "# {{ cv.title }}\n\n{{ cv.nickname }}\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match=r"README\.md\.j2:3: undefined variable: .*nickname"):
+        build(profile, None)
 
 
 def test_template_syntax_error_names_the_line(tmp_path: Path) -> None:
-    template = tmp_path / "t.md.j2"
-    template.write_text("ok\n{% for x in y %}\nno end\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"t\.md\.j2:\d+: template syntax error: "):
-        load_template(template)
+    (tmp_path / "t.md.j2").write_text("ok\n{% for x in y %}\nno end\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"t\.md\.j2:\d+:\d+: template syntax error: "):
+        load_templates(discover(tmp_path))
 
 
 def test_environment_is_strict(tmp_path: Path) -> None:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
+
 from updater.commands.schema import schema_text
+from updater.cv import parse_cv
+from updater.errors import ValidationFailed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,4 +28,20 @@ def test_schema_forbids_unknown_keys_and_checks_months() -> None:
     schema = json.loads(schema_text())
     assert schema["additionalProperties"] is False
     period = schema["$defs"]["Period"]
-    assert period["properties"]["start"]["pattern"] == r"^\d{4}\.(0[1-9]|1[0-2])$"
+    assert period["properties"]["start"]["pattern"] == r"^\d{4}(\.(0[1-9]|1[0-2]))?$"
+    assert period["properties"]["end"]["pattern"] == r"^(\d{4}(\.(0[1-9]|1[0-2]))?|present)$"
+
+
+@pytest.mark.parametrize("end", ["2023.05", "2023", "present"])
+def test_schema_and_validate_agree_on_good_ends(end: str) -> None:
+    schema = json.loads(schema_text())["$defs"]["Period"]["properties"]["end"]["pattern"]
+    assert re.fullmatch(schema, end)
+    parse_cv(f'sections:\n  - entries:\n      - period: {{start: "2020", end: "{end}"}}\n', "x")
+
+
+@pytest.mark.parametrize("end", ["2023.05 (approx)", "2023.13", "presently", "2023-05"])
+def test_schema_and_validate_agree_on_bad_ends(end: str) -> None:
+    schema = json.loads(schema_text())["$defs"]["Period"]["properties"]["end"]["pattern"]
+    assert not re.search(schema, end)
+    with pytest.raises(ValidationFailed):
+        parse_cv(f'sections:\n  - entries:\n      - period: {{start: "2020", end: "{end}"}}\n', "x")

@@ -51,7 +51,7 @@ def test_first_run_makes_one_commit_with_both_files(
     assert '"hyunwoongko/kss"' in head.text("data/stats.json")
     assert head.text("notes.txt") == "mine\n"  # other files untouched
     assert head.message.startswith(
-        "Update profile README: total ★ new → 4.9k, transformer ★ new → 1.5k,"
+        "Update README.md: total ★ new → 4.9k, transformer ★ new → 1.5k,"
     )
     assert "- kanana-nano-2.1b-instruct ⬇ new → 12.1k" in head.message
     assert writes(site) == [
@@ -69,7 +69,7 @@ def test_same_numbers_again_no_commit(site: FakeGitHub, capsys: pytest.CaptureFi
     assert main(["update"]) == 0
     assert site.head(REPO).sha == first
     assert writes(site) == []
-    assert "no commit: README.md on main already shows this text" in capsys.readouterr().err
+    assert "no commit: every page on main already shows this text" in capsys.readouterr().err
 
 
 def test_only_stats_json_would_change_no_commit(site: FakeGitHub) -> None:
@@ -195,7 +195,7 @@ def test_help_explains_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["update", "--help"]) == 0
     out = capsys.readouterr().out
     for option in ("--repo", "--branch", "--dry-run", "--offline", "--strict", "--deadline",
-                   "--keepalive-days", "--data", "--stats", "--template", "--output"):  # fmt: skip
+                   "--keepalive-days", "--data", "--stats", "--templates", "--root"):  # fmt: skip
         assert option in out
     assert "profile repository" in out and "exit codes" in out
 
@@ -211,12 +211,12 @@ def test_dry_run_writes_nothing_anywhere(
     assert main(["update", "--dry-run"]) == 0
     assert writes(site) == []
     assert site.head(REPO).sha == before
-    assert not profile.output.exists() and profile.stats.read_bytes() == stats_before
+    assert not profile.page("README.md").exists() and profile.stats.read_bytes() == stats_before
     assert not summary.exists()
     out = capsys.readouterr().out
     assert out.startswith("--- README.md (on GitHub)\n+++ README.md (rendered)\n")
     assert "-hand-written" in out
-    assert "--- commit message (dry run: nothing was written) ---\nUpdate profile README: " in out
+    assert "--- commit message (dry run: nothing was written) ---\nUpdate README.md: " in out
 
 
 def test_job_summary_and_outputs_under_actions(
@@ -243,7 +243,7 @@ def test_job_summary_and_outputs_under_actions(
     assert "::warning title=github%3A hyunwoongko/pecab::not found or private" in out
     # A second run: no commit, and the summary says why.
     assert main(["update"]) == 0
-    assert "**No commit:** README.md on main already shows this text" in (
+    assert "**No commit:** every page on main already shows this text" in (
         folder / "summary.md"
     ).read_text(encoding="utf-8")
     assert (
@@ -327,7 +327,7 @@ def test_unusable_remote_stats_keeps_the_local_snapshot_with_a_warning(
 def test_dry_run_checks_the_target_first_and_goes_on_offline(
     site: FakeGitHub, fake_hub: FakeHub, profile: Paths, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    profile.output.write_text("local README\n", encoding="utf-8")
+    profile.page("README.md").write_text("local README\n", encoding="utf-8")
     assert main(["update", "--dry-run", "--repo", "hyunwoongko/nope"]) == 0
     out, err = capsys.readouterr()
     assert "repository not found, or the token cannot see it" in err
@@ -424,3 +424,33 @@ def test_a_crafted_repository_name_cannot_start_a_workflow_command(
     assert "::warning title=renamed repository::hyunwoongko/kss is now hyunwoongko/kss%0A> " in out
     for name, text in {"stdout": out, "stderr": err, "summary": summary.read_text()}.items():
         no_command_but_ours(name, text)
+
+
+def tree_paths(fake: FakeGitHub) -> list[list[str]]:
+    """The paths each tree written held: what each commit changed."""
+    return [
+        [entry["path"] for entry in r.json()["tree"]]
+        for r in fake.requests
+        if r.method == "POST" and r.path.endswith("/git/trees")
+    ]
+
+
+def test_every_changed_page_in_one_commit_and_an_unchanged_page_left_out(
+    site: FakeGitHub, profile: Paths
+) -> None:
+    (profile.templates / "RESUME.md.j2").write_text("# Resume\n\nStatic text.\n", encoding="utf-8")
+    before = site.head(REPO).sha
+    assert main(["update"]) == 0
+    head = site.head(REPO)
+    assert head.parents == [before]  # one commit for both pages
+    assert head.text("RESUME.md") == "# Resume\n\nStatic text.\n"
+    assert head.message.startswith("Update README.md, RESUME.md: total ★ new → ")
+    assert tree_paths(site) == [["README.md", "RESUME.md", "data/stats.json"]]
+    site.requests.clear()
+    site.repos["hyunwoongko/kss"].stars = 9_999  # README.md changes, RESUME.md does not
+    assert main(["update"]) == 0
+    assert tree_paths(site) == [["README.md", "data/stats.json"]]
+    assert site.head(REPO).message.startswith("Update README.md: total ★ 4.9k → 13.6k, kss ★ 1.3k")
+    site.requests.clear()
+    assert main(["update"]) == 0
+    assert writes(site) == []  # no page changed: no commit at all

@@ -1,28 +1,50 @@
-"""The one-way pipeline: load -> fetch -> merge with snapshot -> render."""
+"""The one-way pipeline: load -> discover -> fetch -> merge with snapshot -> render every page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from updater.cv import CV, load_cv
+import jinja2
+
+from updater.cv import CV, Tracking, load_cv
+from updater.errors import ValidationFailed
 from updater.links import Targets, discover
-from updater.render import load_template, render
+from updater.pages import Page
+from updater.pages import discover as discover_pages
+from updater.render import load_templates, render_pages
 from updater.snapshot import Snapshot, load_snapshot, merge
 from updater.stats import SourceResult
 
 Fetcher = Callable[[Targets, Snapshot], tuple[SourceResult, ...]]
+_URL_RE = re.compile(r"https?://[^\s()<>\"'\[\]`]+")
+_POSITION_RE = re.compile(r"^(.*?):(\d+)(?::(\d+))?:")
 
 
 @dataclass(frozen=True)
 class Paths:
-    """Where the inputs and the output live, relative to the profile repository's root."""
+    """Where the inputs and the pages live, relative to the profile repository's root."""
 
     data: Path = Path("data/cv.yaml")
     stats: Path = Path("data/stats.json")
-    template: Path = Path("templates/README.md.j2")
-    output: Path = Path("README.md")
+    templates: Path = Path("templates")
+    root: Path = Path()
+
+    def page(self, name: str) -> Path:
+        """Where page `name` is written."""
+        return self.root / name
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything read from disk, validated, before any network."""
+
+    cv: CV
+    pages: tuple[Page, ...]
+    templates: Mapping[str, jinja2.Template]
+    old: Snapshot
 
 
 @dataclass(frozen=True)
@@ -33,16 +55,65 @@ class Build:
     targets: Targets
     old: Snapshot
     new: Snapshot
-    readme: str
+    pages: Mapping[str, str]  # page name (e.g. README.md) -> text
     results: tuple[SourceResult, ...]
+
+
+def load_inputs(paths: Paths) -> Inputs:
+    """Read and validate the data, every template and the snapshot; all problems at once."""
+    problems: list[str] = []
+    cv: CV = CV()
+    templates: Mapping[str, jinja2.Template] = {}
+    pages: tuple[Page, ...] = ()
+    try:
+        cv = load_cv(paths.data)
+    except ValidationFailed as exc:
+        problems += exc.problems
+    try:
+        pages = discover_pages(paths.templates)
+        templates = load_templates(pages)
+    except ValidationFailed as exc:
+        problems += exc.problems
+    old = load_snapshot(paths.stats)
+    if problems:
+        raise ValidationFailed(sorted(problems, key=_position))
+    return Inputs(cv, pages, templates, old)
+
+
+def _position(problem: str) -> tuple[str, int, int]:
+    match = _POSITION_RE.match(problem)
+    if not match:
+        return ("", 0, 0)
+    return (match[1], int(match[2]), int(match[3] or 0))
+
+
+def find_targets(cv: CV, pages: Mapping[str, str]) -> Targets:
+    """What to fetch: every link in the data and in the pages, plus `tracking`'s extras."""
+    return discover(_urls(cv, pages), cv.tracking.github_user)
+
+
+def _urls(cv: CV, pages: Mapping[str, str]) -> Iterator[str]:
+    for text in cv.texts():
+        yield from _URL_RE.findall(text)
+    for text in pages.values():
+        yield from _URL_RE.findall(text)
+    yield from _tracked(cv.tracking)
+
+
+def _tracked(tracking: Tracking) -> Iterator[str]:
+    yield from (f"https://github.com/{name}" for name in tracking.repositories)
+    yield from (f"https://huggingface.co/{name}" for name in tracking.models)
+    yield from (f"https://huggingface.co/datasets/{name}" for name in tracking.datasets)
+    yield from (f"https://huggingface.co/spaces/{name}" for name in tracking.spaces)
+    yield from tracking.papers
 
 
 def build(paths: Paths, fetch: Fetcher | None) -> Build:
     """Load and validate every input first, then fetch (unless offline), merge and render."""
-    cv = load_cv(paths.data)
-    template = load_template(paths.template)
-    old = load_snapshot(paths.stats)
-    targets = discover(cv)
+    inputs = load_inputs(paths)
+    cv, old = inputs.cv, inputs.old
+    draft = render_pages(inputs.templates, cv, old, Targets(github_user=cv.tracking.github_user))
+    targets = find_targets(cv, draft)
     results = fetch(targets, old) if fetch else ()
     new = merge(old, results)
-    return Build(cv, targets, old, new, render(template, cv, new, targets.models), results)
+    return Build(cv, targets, old, new, render_pages(inputs.templates, cv, new, targets), results)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from updater.links import Targets
 from updater.render import humanize
 from updater.snapshot import Snapshot
 from updater.stats import ModelStats, RepoStats, UserTotals
 
-SUBJECT = "Update profile README"
 MAX_IN_SUBJECT = 4
 
 
@@ -40,11 +41,12 @@ def _stars(stats: RepoStats | UserTotals | None) -> int | None:
     return None if stats is None else stats.stars
 
 
-def commit_message(changes: list[str]) -> str:
-    """A subject naming the first changes, and all of them in the body."""
+def commit_message(changes: list[str], pages: Sequence[str] = ("README.md",)) -> str:
+    """A subject naming the pages and the first changes, and all of them in the body."""
+    subject = f"Update {', '.join(pages)}"
     if not changes:
-        return f"{SUBJECT}\n\nThe CV or the template changed; the numbers did not.\n"
+        return f"{subject}\n\nThe data or a template changed; the numbers did not.\n"
     shown = ", ".join(changes[:MAX_IN_SUBJECT])
     more = f" and {len(changes) - MAX_IN_SUBJECT} more" if len(changes) > MAX_IN_SUBJECT else ""
     body = "\n".join(f"- {c}" for c in changes)
-    return f"{SUBJECT}: {shown}{more}\n\n{body}\n"
+    return f"{subject}: {shown}{more}\n\n{body}\n"

@@ -39,10 +39,16 @@ def _paths_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=defaults.data, help="CV file (%(default)s)")
     parser.add_argument("--stats", type=Path, default=defaults.stats, help="snapshot (%(default)s)")
     parser.add_argument(
-        "--template", type=Path, default=defaults.template, help="template (%(default)s)"
+        "--templates",
+        type=Path,
+        default=defaults.templates,
+        help="folder of page templates: NAME.j2 renders to NAME (%(default)s)",
     )
     parser.add_argument(
-        "--output", type=Path, default=defaults.output, help="README to write (%(default)s)"
+        "--root",
+        type=Path,
+        default=defaults.root,
+        help="folder the pages are written to, the repository root (%(default)s)",
     )
 
 
@@ -184,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _paths(args: argparse.Namespace) -> Paths:
-    return Paths(args.data, args.stats, args.template, args.output)
+    return Paths(args.data, args.stats, args.templates, args.root)
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

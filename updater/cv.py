@@ -1,12 +1,17 @@
-"""The CV as frozen, validated records: load data/cv.yaml, report every problem at once."""
+"""The CV as frozen, validated records: load data/cv.yaml, report every problem at once.
+
+The owner decides the sections; the records are building blocks that make a CV pleasant and
+safe to edit (sections, entries, nested items, links, images, free markdown). Nothing is
+required that a template may not use.
+"""
 
 from __future__ import annotations
 
 import difflib
-import re
+import typing
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -15,7 +20,6 @@ from pydantic import (
     Field,
     Tag,
     ValidationError,
-    field_validator,
     model_validator,
 )
 from pydantic_core import ErrorDetails
@@ -23,37 +27,49 @@ from pydantic_core import ErrorDetails
 from updater.errors import InputError, ValidationFailed
 from updater.yamlsource import YamlDocument, parse_yaml
 
-MONTH_RE = re.compile(r"^\d{4}\.(0[1-9]|1[0-2])$")
-URL_PATTERN = r"^https?://[^\s]+$"
+MONTH = r"\d{4}(\.(0[1-9]|1[0-2]))?"
+MONTH_PATTERN = rf"^{MONTH}$"
+END_PATTERN = rf"^({MONTH}|present)$"
+# Any link GitHub renders: a scheme its sanitizer keeps, a #fragment, or a path in the repository.
+URL_PATTERN = (
+    r"^((https?|mailto|xmpp|ircs?|tel):[^\s<>]+|#[^\s<>]*|(?![A-Za-z][A-Za-z0-9+.-]*:)[^\s<>]+)$"
+)
+URL_EXAMPLE = (
+    "a link such as https://example.com, mailto:me@example.com, or a path in the repository "
+    "such as RESUME.md"
+)
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+SIZE_PATTERN = r"^\d+(%|px)?$"
 
-Url = Annotated[str, Field(pattern=URL_PATTERN, description="An absolute http(s) URL.")]
+# What each pattern means, in the person's words (pydantic would show the raw regex).
+PATTERN_HELP = {
+    MONTH_PATTERN: 'a date written YYYY.MM or YYYY, in quotes, e.g. "2021.03"',
+    END_PATTERN: 'a date written YYYY.MM or YYYY, in quotes, or present, e.g. "2023.05"',
+    URL_PATTERN: URL_EXAMPLE,
+    ID_PATTERN: "an id of lower-case letters, digits, - and _, e.g. experience",
+    SIZE_PATTERN: "a size in pixels or percent, e.g. 240 or 50%",
+    r"^[A-Za-z0-9-]+$": "a GitHub user name, e.g. octocat",
+    r"^[\w.-]+/[\w.-]+$": "OWNER/NAME, e.g. octocat/hello-world",
+}
+
+Url = Annotated[str, Field(pattern=URL_PATTERN, description=URL_EXAMPLE)]
 Text = Annotated[str, Field(min_length=1, description="Markdown inline text; links allowed.")]
+Markdown = Annotated[str, Field(min_length=1, description="A block of free markdown.")]
 RepoName = Annotated[str, Field(pattern=r"^[\w.-]+/[\w.-]+$", description="OWNER/REPO")]
-ModelId = Annotated[str, Field(pattern=r"^[\w.-]+/[\w.-]+$", description="ORG/MODEL")]
+HubId = Annotated[str, Field(pattern=r"^[\w.-]+/[\w.-]+$", description="ORG/NAME")]
 
 
 class Record(BaseModel):
     """Base of every CV record: immutable, and unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
 
 
 class Period(Record):
-    """When an entry happened: `start` and `end` as YYYY.MM, `end` may be `present`."""
+    """When something happened: `start` and `end` as YYYY.MM or YYYY; `end` may be `present`."""
 
-    start: str = Field(json_schema_extra={"pattern": MONTH_RE.pattern})
-    end: str = Field(json_schema_extra={"pattern": f"{MONTH_RE.pattern[:-1]}|^present$"})
-
-    @field_validator("start", "end", mode="before")
-    @classmethod
-    def _month(cls, value: Any, info: Any) -> str:
-        text = str(value)
-        if info.field_name == "end" and text == "present":
-            return text
-        if not isinstance(value, str) or not MONTH_RE.match(text):
-            extra = " or 'present'" if info.field_name == "end" else ""
-            raise ValueError(f"expected YYYY.MM{extra}, got {text!r}")
-        return text
+    start: str = Field(pattern=MONTH_PATTERN, description="YYYY.MM or YYYY")
+    end: str = Field("present", pattern=END_PATTERN, description="YYYY.MM, YYYY or present")
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -65,36 +81,24 @@ class Period(Record):
         return f"{self.start} ~ {self.end}"
 
 
-class Avatar(Record):
-    """The profile picture: image URL, display width and alt text."""
+class Image(Record):
+    """A picture: its URL (or a path in the repository), alt text for screen readers, a size."""
 
     src: Url
-    width: str = Field(pattern=r"^\d+(%|px)?$", description="e.g. 50% or 240")
     alt: Text
+    width: str | None = Field(None, pattern=SIZE_PATTERN, description="e.g. 50% or 240")
+    height: str | None = Field(None, pattern=SIZE_PATTERN, description="e.g. 120")
 
 
-class About(Record):
-    """Section 1: who the person is."""
+class Link(Record):
+    """A labelled link: a contact, a project page, a paper."""
 
-    avatar: Avatar
-    name: Text
-    alias: str | None = None
-    birth: str | None = Field(None, pattern=r"^\d{4}\.\d{2}\.\d{2}$")
-    job: Text
-
-
-class Skills(Record):
-    """Section 2: languages with levels, topics, and libraries by area."""
-
-    languages: dict[str, str] = Field(description="language: level, in display order")
-    topics: tuple[Text, ...] = ()
-    libraries: dict[str, str] = Field(
-        default_factory=dict, description="area: libraries, in display order"
-    )
+    label: Text
+    url: Url
 
 
 class Organisation(Record):
-    """Where a biography entry happened, with an optional link."""
+    """Where an entry happened, with an optional link."""
 
     name: Text
     url: Url | None = None
@@ -109,10 +113,12 @@ def _item_kind(value: Any) -> str | None:
 
 
 class Node(Record):
-    """A list item that has nested items under it."""
+    """A list item with more to it: a link, a period, or nested items under it."""
 
     text: Text
-    items: tuple[Item, ...] = Field(min_length=1)
+    url: Url | None = None
+    period: Period | None = None
+    items: tuple[Item, ...] = ()
 
 
 Item = Annotated[
@@ -120,45 +126,40 @@ Item = Annotated[
     Discriminator(
         _item_kind,
         custom_error_type="item",
-        custom_error_message="expected text, or a mapping with 'text' and 'items'",
+        custom_error_message=(
+            "expected text, or a mapping with 'text' and optional 'url', 'period', 'items' "
+            '(text holding ": " needs quotes, e.g. - "Python: Excellent")'
+        ),
     ),
 ]
 
 
-class Section(Record):
-    """A numbered subsection of a biography entry, e.g. `1. Opensources`."""
+class Entry(Record):
+    """A CV entry: a job, a degree, a project. Period, role, organisation and nested items."""
 
-    title: Text
+    period: Period | None = None
+    role: Text | None = None
+    organisation: Organisation | None = None
+    kind: str | None = Field(
+        None, description="free text the template may use, e.g. work or education"
+    )
+    location: Text | None = None
     url: Url | None = None
+    summary: Markdown | None = None
     items: tuple[Item, ...] = ()
 
 
-class Entry(Record):
-    """One biography entry: period, role, organisation and its numbered sections."""
+class Section(Record):
+    """One section of a page: a title and any of the building blocks, each optional."""
 
-    period: Period
-    role: Text
-    organisation: Organisation
-    kind: Literal["work", "education"] = Field(
-        "work", description="work: 'Role at Org'; education: 'Degree, School'"
-    )
+    id: str | None = Field(None, pattern=ID_PATTERN, description="how templates find it")
+    title: Text | None = None
+    image: Image | None = None
+    markdown: Markdown | None = None
+    items: tuple[Item, ...] = ()
+    entries: tuple[Entry, ...] = ()
+    links: tuple[Link, ...] = ()
     sections: tuple[Section, ...] = ()
-
-
-class Contact(Record):
-    """A contact line: label and link."""
-
-    label: Text
-    url: Url
-
-
-class Headings(Record):
-    """The titles of the four numbered sections."""
-
-    about: Text
-    skills: Text
-    biography: Text
-    contacts: Text
 
 
 class Tracking(Record):
@@ -166,7 +167,10 @@ class Tracking(Record):
 
     github_user: str | None = Field(None, pattern=r"^[A-Za-z0-9-]+$")
     repositories: tuple[RepoName, ...] = ()
-    models: tuple[ModelId, ...] = ()
+    models: tuple[HubId, ...] = ()
+    datasets: tuple[HubId, ...] = ()
+    spaces: tuple[HubId, ...] = ()
+    papers: tuple[Url, ...] = Field((), description="paper links (arXiv, ACL Anthology, DOI)")
 
 
 class CV(Record):
@@ -175,21 +179,42 @@ class CV(Record):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
+        regex_engine="python-re",
         title="updater CV",
-        json_schema_extra={"description": "data/cv.yaml: the CV that updater renders."},
+        json_schema_extra={"description": "data/cv.yaml: the data that updater renders."},
     )
 
-    title: Text
-    headings: Headings
-    about: About
-    skills: Skills
-    biography: tuple[Entry, ...] = Field(min_length=1)
-    contacts: tuple[Contact, ...] = ()
+    title: Text | None = None
+    sections: tuple[Section, ...] = ()
     tracking: Tracking = Tracking()
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> CV:
+        seen: set[str] = set()
+        for section in _walk_sections(self.sections):
+            if section.id is not None and section.id in seen:
+                raise ValueError(f"two sections have the id {section.id!r}: ids must be unique")
+            if section.id is not None:
+                seen.add(section.id)
+        return self
+
+    def section(self, section_id: str) -> Section:
+        """The section with this id, at any depth; a template asking for a missing one fails."""
+        for section in _walk_sections(self.sections):
+            if section.id == section_id:
+                return section
+        known = ", ".join(s.id for s in _walk_sections(self.sections) if s.id) or "none"
+        raise KeyError(f"no section with id {section_id!r} in the data (ids: {known})")
 
     def texts(self) -> Iterator[str]:
         """Every piece of text and every URL in the CV, in document order."""
         yield from _strings(self)
+
+
+def _walk_sections(sections: tuple[Section, ...]) -> Iterator[Section]:
+    for section in sections:
+        yield section
+        yield from _walk_sections(section.sections)
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -198,9 +223,6 @@ def _strings(value: object) -> Iterator[str]:
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             yield from _strings(getattr(value, name))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from (str(key), *_strings(item))
     elif isinstance(value, tuple):
         for item in value:
             yield from _strings(item)
@@ -220,8 +242,10 @@ def load_cv(path: Path) -> CV:
 def parse_cv(text: str, source: str) -> CV:
     """Validate CV text; every problem is reported, each as FILE:LINE:COL: key.path: message."""
     doc = parse_yaml(text, source)
+    if doc.data is None:
+        return CV()
     if not isinstance(doc.data, dict):
-        raise ValidationFailed([doc.problem((), "expected a mapping of CV sections")])
+        raise ValidationFailed([doc.problem((), "expected a mapping with title and sections")])
     try:
         return CV.model_validate(doc.data)
     except ValidationError as exc:
@@ -241,12 +265,44 @@ def _read(path: Path) -> str:
         raise InputError(
             f"{path}:1:1: file not found; run from the profile repository root or pass --data"
         ) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}:1:1: cannot read: {exc}") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}:1:1: is a folder, expected the CV file") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}:1:1: not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from exc
+    except OSError as exc:
+        raise InputError(f"{path}:1:1: cannot read: {exc.strerror or exc}") from exc
 
 
 _TAGS = {"text", "node"}
-_KEYS = sorted({name for model in Record.__subclasses__() for name in model.model_fields})
+
+
+def _fields_at(path: tuple[str | int, ...]) -> list[str]:
+    """The keys valid at `path` (the mapping that holds the unknown key)."""
+    model: type[Record] | None = CV
+    for part in path:
+        if isinstance(part, int):
+            continue
+        hints = typing.get_type_hints(model, include_extras=True) if model else {}
+        if part not in hints:
+            return []
+        model = _record_in(hints[part])
+        if model is None:
+            return []
+    return list(model.model_fields) if model else []
+
+
+def _record_in(annotation: Any) -> type[Record] | None:
+    """The record type inside an annotation such as `tuple[Entry, ...] | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, Record):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or getattr(annotation, "__metadata__", ()):
+        found = _record_in(arg)
+        if found is not None:
+            return found
+    origin = getattr(annotation, "__origin__", None)
+    return _record_in(origin) if origin not in (None, tuple) and origin is not annotation else None
 
 
 def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
@@ -261,10 +317,27 @@ def _describe(doc: YamlDocument, path: tuple[str | int, ...], err: ErrorDetails)
     if kind == "missing":
         return doc.problem(path[:-1], f"required key '{path[-1]}' is missing")
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(path[-1]), _KEYS, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else "; remove it or check its spelling"
-        return doc.problem(path, f"unknown key{hint}")
-    if kind == "value_error":
-        return doc.problem(path, msg)
+        return doc.problem(path, f"unknown key{_key_hint(path)}")
+    return doc.problem(path, msg if kind == "value_error" else _expected(kind, msg, err))
+
+
+def _key_hint(path: tuple[str | int, ...]) -> str:
+    """Did-you-mean drawn only from the keys valid where the unknown key stands."""
+    valid = _fields_at(path[:-1])
+    close = difflib.get_close_matches(str(path[-1]), valid, n=1)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f"; expected one of: {', '.join(valid)}" if valid else "; remove it"
+
+
+def _expected(kind: str, msg: str, err: ErrorDetails) -> str:
     got = repr(err.get("input"))
-    return doc.problem(path, f"{msg}, got {got[:60]}")
+    got = got if len(got) <= 60 else got[:57] + "..."
+    if kind == "string_pattern_mismatch":
+        pattern = str((err.get("ctx") or {}).get("pattern", ""))
+        return f"expected {PATTERN_HELP.get(pattern, 'a different value')}, got {got}"
+    if kind == "string_too_short":
+        return "is empty: write some text, or remove the key"
+    if kind == "string_type":
+        return f"expected text, got {got}"
+    return f"{msg}, got {got}"

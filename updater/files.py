@@ -30,11 +30,17 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def read_text(path: Path) -> str | None:
-    """The file's text, or None when it does not exist."""
+    """The file's text (line endings kept), or None when it does not exist."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         return None
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a folder, expected a file") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
 
 def unified_diff(old: str | None, new: str, old_name: str, new_name: str) -> list[str]:

@@ -1,11 +1,11 @@
-"""Which repositories and models to track: discovered from the links in the CV."""
+"""Which repositories and models to track: discovered from the links in the data and pages."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from updater.cv import CV
 from updater.stats import repo_key
 
 _NAME = r"[A-Za-z0-9_.-]+"
@@ -20,11 +20,11 @@ _HF_NOT_MODELS = frozenset({"datasets", "spaces", "docs", "blog", "papers", "col
 
 @dataclass(frozen=True)
 class Targets:
-    """The repositories and models one run fetches, in CV order, without duplicates."""
+    """The repositories and models one run fetches, in page order, without duplicates."""
 
-    repositories: tuple[str, ...]
-    models: tuple[str, ...]
-    github_user: str | None
+    repositories: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()
+    github_user: str | None = None
 
 
 def hf_model(url: str) -> str | None:
@@ -33,18 +33,15 @@ def hf_model(url: str) -> str | None:
     return f"{match[1]}/{match[2]}" if match and match[1] not in _HF_NOT_MODELS else None
 
 
-def discover(cv: CV) -> Targets:
-    """Every repository and model the CV links, plus the extra ones under `tracking`."""
+def discover(urls: Iterable[str], github_user: str | None) -> Targets:
+    """Every repository and model among `urls`, in order, once each."""
     repos: dict[str, str] = {}
     models: dict[str, str] = {}
-    for text in cv.texts():
-        for m in GITHUB_REPO_RE.finditer(text):
-            repos.setdefault(repo_key(f"{m[1]}/{m[2]}"), f"{m[1]}/{m[2]}")
-        for m in HF_MODEL_RE.finditer(text):
-            if m[1] not in _HF_NOT_MODELS:
-                models.setdefault(f"{m[1]}/{m[2]}".lower(), f"{m[1]}/{m[2]}")
-    for name in cv.tracking.repositories:
-        repos.setdefault(repo_key(name), name)
-    for model in cv.tracking.models:
-        models.setdefault(model.lower(), model)
-    return Targets(tuple(repos.values()), tuple(models.values()), cv.tracking.github_user)
+    for url in urls:
+        repo = GITHUB_REPO_RE.fullmatch(url)
+        if repo:
+            repos.setdefault(repo_key(f"{repo[1]}/{repo[2]}"), f"{repo[1]}/{repo[2]}")
+        model = hf_model(url)
+        if model:
+            models.setdefault(model.lower(), model)
+    return Targets(tuple(repos.values()), tuple(models.values()), github_user)

@@ -1,9 +1,10 @@
-"""Jinja2 environment, filters and render(cv, snapshot) -> str. Pure: no I/O beyond the template."""
+"""Jinja2 environment, filters and rendering of every page. Pure: no I/O beyond the templates."""
 
 from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -12,12 +13,15 @@ from typing import Any
 import jinja2
 
 from updater.cv import CV
-from updater.errors import InputError
-from updater.links import GITHUB_REPO_RE, HF_MODEL_RE, hf_model
+from updater.errors import InputError, ValidationFailed
+from updater.links import GITHUB_REPO_RE, HF_MODEL_RE, Targets, hf_model
+from updater.pages import Page
 from updater.snapshot import Snapshot
 
 _UNITS = ((1_000, "k"), (1_000_000, "M"), (1_000_000_000, "B"))
 _MD_LINK_RE = re.compile(r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]\((?P<url>[^()\s]+)\)")
+
+Badge = Callable[[str], str | None]
 
 
 def humanize(value: int | None) -> str:
@@ -39,22 +43,17 @@ class Totals:
 
     stars: int | None
     downloads: int | None
+    citations: int | None = None
 
 
-def totals(cv: CV, snapshot: Snapshot, models: tuple[str, ...]) -> Totals:
-    """Stars over the person's public repositories; 30-day downloads over the CV's models."""
-    user = snapshot.user
-    stars = (
-        user.stars
-        if user and cv.tracking.github_user and _same(user.login, cv.tracking.github_user)
-        else None
-    )
-    counts = [m.downloads for m in map(snapshot.model, models) if m and m.downloads is not None]
+def totals(snapshot: Snapshot, targets: Targets) -> Totals:
+    """Stars over the person's public repositories; 30-day downloads over the linked models."""
+    user, login = snapshot.user, targets.github_user
+    stars = user.stars if user and login and user.login.lower() == login.lower() else None
+    counts = [
+        m.downloads for m in map(snapshot.model, targets.models) if m and m.downloads is not None
+    ]
     return Totals(stars, sum(counts) if counts else None)
-
-
-def _same(a: str, b: str) -> bool:
-    return a.lower() == b.lower()
 
 
 def repo_badge(snapshot: Snapshot, name: str) -> str:
@@ -76,30 +75,33 @@ def model_badge(snapshot: Snapshot, model_id: str) -> str:
     return f" <sub>{' · '.join(parts)}</sub>" if parts else ""
 
 
-def annotate(snapshot: Snapshot, text: str) -> str:
-    """Put the live numbers right after every repository or model link in markdown text."""
+def badge_for(snapshot: Snapshot) -> Badge:
+    """The text to put right after a link to `url`, or None."""
 
-    def badge(match: re.Match[str]) -> str:
-        url = match["url"]
+    def badge(url: str) -> str | None:
         repo = GITHUB_REPO_RE.fullmatch(url)
         if repo:
-            return match[0] + repo_badge(snapshot, f"{repo[1]}/{repo[2]}")
+            return repo_badge(snapshot, f"{repo[1]}/{repo[2]}") or None
         model = hf_model(url) if HF_MODEL_RE.fullmatch(url) else None
-        return match[0] + (model_badge(snapshot, model) if model else "")
+        return (model_badge(snapshot, model) or None) if model else None
 
-    return _MD_LINK_RE.sub(badge, text)
+    return badge
 
 
-@jinja2.pass_context
-def _annotate_filter(context: jinja2.runtime.Context, text: str) -> str:
-    return annotate(context["snapshot"], text)
+def annotate(text: str, badge: Badge) -> str:
+    """Put the live numbers right after every tracked link of a page."""
+
+    def replace(match: re.Match[str]) -> str:
+        return match[0] + (badge(match["url"]) or "")
+
+    return _MD_LINK_RE.sub(replace, text)
 
 
 def _link_filter(text: str, url: str | None) -> str:
     return f"[{text}]({url})" if url else text
 
 
-def make_environment(template_dir: Path) -> jinja2.Environment:
+def make_environment(template_dir: Path, newline: str = "\n") -> jinja2.Environment:
     """The one Jinja2 environment: strict about undefined names, markdown-friendly whitespace."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_dir),
@@ -108,38 +110,69 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        newline_sequence=newline,  # type: ignore[arg-type]
     )
-    env.filters.update(humanize=humanize, annotate=_annotate_filter, link=_link_filter)
+    env.filters.update(humanize=humanize, link=_link_filter)
     return env
 
 
-def load_template(path: Path) -> jinja2.Template:
-    """Compile the template; a syntax error names TEMPLATE:LINE."""
-    env = make_environment(path.parent)
-    try:
-        return env.get_template(path.name)
-    except jinja2.TemplateNotFound as exc:
-        raise InputError(f"{path}:1: template not found; pass --template PATH") from exc
-    except jinja2.TemplateSyntaxError as exc:
-        raise InputError(f"{path}:{exc.lineno}: template syntax error: {exc.message}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}:1: cannot read template: {exc}") from exc
+def newline_of(source: str) -> str:
+    """CRLF when every line of the template ends so (Jinja writes one kind of line ending)."""
+    crlf = source.count("\r\n")
+    return "\r\n" if crlf and crlf == source.count("\n") else "\n"
 
 
-def render(template: jinja2.Template, cv: CV, snapshot: Snapshot, models: tuple[str, ...]) -> str:
-    """The README text for this CV and these numbers. Same inputs, same bytes."""
+def load_templates(pages: tuple[Page, ...]) -> dict[str, jinja2.Template]:
+    """Compile every page's template; all syntax errors are reported together."""
+    envs: dict[tuple[Path, str], jinja2.Environment] = {}
+    compiled: dict[str, jinja2.Template] = {}
+    problems: list[str] = []
+    for page in pages:
+        try:
+            source = page.template.read_bytes().decode("utf-8")
+            key = (page.template.parent, newline_of(source))
+            env = envs.get(key) or envs.setdefault(key, make_environment(*key))
+            compiled[page.name] = env.get_template(page.template.name)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(f"{page.template}:{exc.lineno}:1: template syntax error: {exc.message}")
+        except UnicodeDecodeError as exc:
+            problems.append(f"{page.template}:1:1: not UTF-8 text (byte {exc.start})")
+        except OSError as exc:
+            problems.append(f"{page.template}:1:1: cannot read template: {exc.strerror or exc}")
+    if problems:
+        raise ValidationFailed(problems)
+    return compiled
+
+
+def render_pages(
+    templates: Mapping[str, jinja2.Template],
+    cv: CV,
+    snapshot: Snapshot,
+    targets: Targets,
+) -> dict[str, str]:
+    """Every page's text for this data and these numbers. Same inputs, same bytes."""
     context: dict[str, Any] = {
         "cv": cv,
         "snapshot": snapshot,
-        "totals": totals(cv, snapshot, models),
+        "totals": totals(snapshot, targets),
+        "pages": tuple(templates),
     }
+    badge = badge_for(snapshot)
+    return {
+        name: annotate(render(template, {**context, "page": name}), badge)
+        for name, template in templates.items()
+    }
+
+
+def render(template: jinja2.Template, context: Mapping[str, Any]) -> str:
+    """One template's text, with template errors naming TEMPLATE:LINE."""
     try:
         return template.render(context)
     except jinja2.UndefinedError as exc:
         raise InputError(
             f"{_template_line(template, exc)}: undefined variable: {exc.message}"
         ) from exc
-    except jinja2.TemplateError as exc:
+    except (jinja2.TemplateError, KeyError) as exc:
         raise InputError(f"{_template_line(template, exc)}: template error: {exc}") from exc
 
 

@@ -14,11 +14,13 @@ Path_ = tuple[str | int, ...]
 
 
 class _TextLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dotted numbers and dates as text: `2020.10` means October."""
+    """SafeLoader that keeps numbers and dates as text: `2020.10` means October, not 2020.1."""
 
 
 _TextLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if not tag.endswith((":float", ":timestamp"))]
+    first: [
+        (tag, rx) for tag, rx in resolvers if not tag.endswith((":float", ":int", ":timestamp"))
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 

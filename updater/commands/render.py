@@ -1,4 +1,4 @@
-"""`updater render`: fetch (unless offline), render README.md, and save the snapshot."""
+"""`updater render`: fetch (unless offline), render every page, and save the snapshot."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ log = logging.getLogger("updater")
 
 
 def render(paths: Paths, fetch: Fetcher | None, *, check: bool, strict: bool) -> int:
-    """Render to paths.output; --check compares instead and exits 1 when stale."""
+    """Render every page to the repository root; --check compares instead and exits 1 if stale."""
     result = build(paths, fetch)
     for line in summary_lines(result.results, result.old):
         log.info("%s", line)
@@ -23,21 +23,31 @@ def render(paths: Paths, fetch: Fetcher | None, *, check: bool, strict: bool) ->
         raise SourceError("a source failed and --strict is set: nothing written")
     if check:
         return _check(paths, result)
-    write_atomic(paths.output, result.readme)
+    for name, text in result.pages.items():
+        path = paths.page(name)
+        if read_text(path) == text:
+            log.info("%s unchanged", path)
+            continue
+        write_atomic(path, text)
+        log.info("wrote %s", path)
     if result.new != result.old:
         write_atomic(paths.stats, dumps(result.new))
-    log.info("wrote %s", paths.output)
     return 0
 
 
 def _check(paths: Paths, result: Build) -> int:
-    current = read_text(paths.output)
-    if current == result.readme:
-        log.info("%s is up to date", paths.output)
-        return 0
-    out = paths.output
-    sys.stdout.writelines(
-        unified_diff(current, result.readme, f"{out} (on disk)", f"{out} (rendered)")
-    )
-    log.error("%s is out of date: run `updater render`", paths.output)
-    return 1
+    stale = []
+    for name, text in result.pages.items():
+        path = paths.page(name)
+        current = read_text(path)
+        if current == text:
+            log.info("%s is up to date", path)
+            continue
+        stale.append(str(path))
+        sys.stdout.writelines(
+            unified_diff(current, text, f"{path} (on disk)", f"{path} (rendered)")
+        )
+    if stale:
+        log.error("out of date: %s: run `updater render`", ", ".join(stale))
+        return 1
+    return 0

@@ -20,13 +20,14 @@ from updater.actions import (
     write_step_files,
 )
 from updater.build import Build, Fetcher, Paths, build
-from updater.changes import SUBJECT, commit_message, shown_changes
+from updater.changes import commit_message, shown_changes
 from updater.config import Settings
 from updater.cv import load_cv
 from updater.errors import InputError, PublishError, SourceError, UpdaterError
 from updater.files import unified_diff
 from updater.keepalive import keep_alive, running_workflow
 from updater.logs import Scrubber
+from updater.pages import discover as discover_pages
 from updater.publish import Head, Target, blob_id, publish
 from updater.snapshot import Snapshot, dumps, parse_snapshot
 from updater.summary import failures, summary_lines
@@ -97,18 +98,17 @@ def update(
     old = _remote_snapshot(base.read(stats_path), stats_path) or result.old
     changes = tuple(shown_changes(old, result.new, result.targets))
     changed = tuple(p for p, text in pages.items() if not base.unchanged(p, text))
-    message = scrub(_message(list(changes), changed))
+    message = scrub(commit_message(list(changes), changed))
     if options.dry_run:
         _print_dry_run(base, pages, changed, message, scrub)
         return 0
     assert reached is not None  # only a dry run goes on without the target
     run = _Run(*reached, Outcome(result.results, result.old, changes), options, settings, now)
     if not changed:
-        shown = f"{_names(tuple(pages))} on {run.target.branch}"
-        return run.done(f"{shown} already {_verb(pages)} this text")
+        return run.done(f"every page on {run.target.branch} already shows this text")
     committed = publish(run.target, {**pages, stats_path: dumps(result.new)}, message, tuple(pages))
     if committed is None:
-        return run.done(f"{_names(changed)} on {run.target.branch} changed meanwhile")
+        return run.done(f"the pages on {run.target.branch} were updated meanwhile")
     log.info("committed %s to %s@%s: %s", committed.sha[:7], repo, run.target.branch, committed.url)
     done = replace(run.outcome, pages=changed, commit_sha=committed.sha, commit_url=committed.url)
     write_step_files(done, settings.step_summary, settings.step_output, scrub)
@@ -176,13 +176,13 @@ def _read_bytes(path: Path) -> bytes | None:
 
 
 def _page_paths(paths: Paths) -> tuple[str, ...]:
-    """The repository paths of the pages a build renders."""
-    return (_repo_path(paths.output),)
+    """The repository paths of the pages a build renders (read first, to check the target)."""
+    return tuple(_repo_path(paths.page(page.name)) for page in discover_pages(paths.templates))
 
 
 def _pages(result: Build, paths: Paths) -> dict[str, str]:
     """Repository path -> rendered text, one entry per page."""
-    return {_repo_path(paths.output): result.readme}
+    return {_repo_path(paths.page(name)): text for name, text in result.pages.items()}
 
 
 def _repo_path(path: Path) -> str:
@@ -204,22 +204,6 @@ def _remote_snapshot(data: bytes | None, source: str) -> Snapshot | None:
         reason = f"{source} (on GitHub) is not UTF-8" if not_utf8 else exc
         log.warning("%s; naming the changes against the local snapshot instead", reason)
         return None
-
-
-def _names(pages: tuple[str, ...]) -> str:
-    return pages[0] if len(pages) == 1 else ", ".join(pages[:-1]) + " and " + pages[-1]
-
-
-def _verb(pages: Mapping[str, str]) -> str:
-    return "shows" if len(pages) == 1 else "show"
-
-
-def _message(changes: list[str], changed: tuple[str, ...]) -> str:
-    """The commit message: the numbers that changed, and the pages when not just the README."""
-    message = commit_message(changes)
-    if changed in ((), ("README.md",)):
-        return message
-    return message.replace(SUBJECT, f"Update {_names(changed)}", 1)
 
 
 def _report(result: Build, settings: Settings, scrub: Scrubber) -> None:
@@ -265,7 +249,7 @@ def _print_dry_run(
         diff = unified_diff(old, pages[path], f"{path} ({base.label})", f"{path} (rendered)")
         sys.stdout.write(scrub("".join(diff)))
     if not changed:
-        sys.stdout.write(f"{_names(tuple(pages))} ({base.label}) already {_verb(pages)} this text: "
-                         "nothing would be committed\n")  # fmt: skip
+        sys.stdout.write(f"every page ({base.label}) already shows this text: nothing would be "
+                         "committed\n")  # fmt: skip
         return
     sys.stdout.write(f"\n--- commit message (dry run: nothing was written) ---\n{message}")

@@ -1,4 +1,4 @@
-"""`updater validate`: check the CV and the template without any network."""
+"""`updater validate`: check the data and every template without any network."""
 
 from __future__ import annotations
 
@@ -9,15 +9,20 @@ from updater.build import Paths, build
 log = logging.getLogger("updater")
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def validate(paths: Paths) -> int:
-    """Load, validate and render with the committed snapshot; report what is tracked."""
+    """Load, validate and render every page with the committed snapshot; say what is tracked."""
     result = build(paths, fetch=None)
+    t = result.targets
     log.info(
-        "%s: valid: %d biography entries; tracking %d repositories and %d models",
+        "%s: valid: %s; tracking %s and %s",
         paths.data,
-        len(result.cv.biography),
-        len(result.targets.repositories),
-        len(result.targets.models),
+        _count(len(result.cv.sections), "section", "sections"),
+        _count(len(t.repositories), "repository", "repositories"),
+        _count(len(t.models), "model", "models"),
     )
-    log.info("%s: valid", paths.template)
+    log.info("%s: valid: %s", paths.templates, ", ".join(result.pages))
     return 0

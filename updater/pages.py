@@ -1,0 +1,44 @@
+"""Which pages exist: every `templates/NAME.j2` renders to `NAME` at the repository root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from updater.errors import InputError
+
+SUFFIX = ".j2"
+MAIN_PAGE = "README.md"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page: its output name (e.g. `RESUME.md`) and its template file."""
+
+    name: str
+    template: Path
+
+
+def is_page_template(path: Path) -> bool:
+    """A page template: `NAME.j2` directly in the folder; `_partial.j2` files are for includes."""
+    return path.suffix == SUFFIX and not path.name.startswith(("_", ".")) and path.is_file()
+
+
+def discover(template_dir: Path) -> tuple[Page, ...]:
+    """Every page of the repository, README.md first, then by name; no list to maintain."""
+    if not template_dir.is_dir():
+        raise InputError(
+            f"{template_dir}: no templates folder; run from the profile repository root, "
+            "pass --templates DIR, or run `updater init` to create one"
+        )
+    pages = [
+        Page(path.name.removesuffix(SUFFIX), path)
+        for path in template_dir.iterdir()
+        if is_page_template(path)
+    ]
+    if not pages:
+        raise InputError(
+            f"{template_dir}: no page templates (NAME.j2, e.g. README.md.j2): "
+            "run `updater init` or add one"
+        )
+    return tuple(sorted(pages, key=lambda p: (p.name != MAIN_PAGE, p.name)))

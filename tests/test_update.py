@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
@@ -454,3 +455,30 @@ def test_every_changed_page_in_one_commit_and_an_unchanged_page_left_out(
     site.requests.clear()
     assert main(["update"]) == 0
     assert writes(site) == []  # no page changed: no commit at all
+
+
+def test_unreachable_github_names_the_fix_and_a_dry_run_goes_on_offline(
+    site: FakeGitHub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    monkeypatch.setenv("GITHUB_API_URL", closed)
+    assert main(["update"]) == 3
+    err = capsys.readouterr().err
+    assert f"{REPO}: cannot open the repository: connection failed: " in err
+    assert "check the network, and GITHUB_API_URL if you set it" in err
+    assert main(["update", "--dry-run", "--offline"]) == 0
+    out, err = capsys.readouterr()
+    assert "dry run goes on offline" in err
+    assert out.startswith("--- README.md (on disk)\n")
+
+
+def test_github_failing_says_to_run_again(
+    site: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.script("POST", "/git/commits", *[json_reply({"message": "Server Error"}, 502)] * 10)
+    assert main(["update"]) == 3
+    assert "cannot write: GitHub failed (HTTP 502: Server Error); run the update again" in (
+        capsys.readouterr().err
+    )

@@ -167,7 +167,10 @@ class Target:
                 f"(--deadline){maybe}; run the update again, or raise --deadline"
             ) from exc
         except NETWORK_ERRORS as exc:
-            raise PublishError(f"{self.full_name}: cannot {what}: {describe(exc)}") from exc
+            raise PublishError(
+                f"{self.full_name}: cannot {what}: {describe(exc)}: check the network, and "
+                "GITHUB_API_URL if you set it; then run the update again"
+            ) from exc
 
 
 def within(deadline: Deadline, action: Callable[[], T]) -> T:
@@ -249,24 +252,31 @@ def _refusal(exc: GithubException, target: Target) -> PublishError:
 
 def _publish_error(exc: GithubException, target: Target, what: str) -> PublishError:
     """One line naming what to fix, for the statuses a publish meets."""
-    name = target.full_name
     if exc.status == 422 and what == "move the branch":
         return _refusal(exc, target)
-    if exc.status == 401:
-        return PublishError(
+    return PublishError(_status_message(exc, target, what))
+
+
+def _status_message(exc: GithubException, target: Target, what: str) -> str:
+    name, status = target.full_name, exc.status
+    said = f"HTTP {status}: {_github_message(exc)[:300]}"
+    if status == 401:
+        return (
             "GitHub rejected the token (401 Bad credentials): GITHUB_TOKEN is wrong, expired or "
             "revoked; set a valid one"
         )
-    if exc.status == 403:
-        return PublishError(
+    if status == 403:
+        return (
             f"{name}: the token may not {what} (403): give the job `permissions: contents: write` "
             "(or use a token with write access to the repository)"
         )
-    if exc.status == 404 and what == "open the repository":
-        return PublishError(
+    if status == 404 and what in ("open the repository", "read the branch"):
+        if what == "read the branch":
+            return f"{name}: branch {target.branch} not found: check --branch"
+        return (
             f"{name}: repository not found, or the token cannot see it: "
             "check --repo / GITHUB_REPOSITORY and the token's access"
         )
-    if exc.status == 404 and what == "read the branch":
-        return PublishError(f"{name}: branch {target.branch} not found: check --branch")
-    return PublishError(f"{name}: cannot {what}: HTTP {exc.status}: {_github_message(exc)[:300]}")
+    if status >= 500:
+        return f"{name}: cannot {what}: GitHub failed ({said}); run the update again"
+    return f"{name}: cannot {what}: {said}"

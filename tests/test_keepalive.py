@@ -65,7 +65,9 @@ def test_fresh_head_enables_nothing_and_says_when_it_would(site: FakeGitHub) -> 
     age_head(site, 12)
     assert main(["update"]) == 0
     assert site.enabled == []
+    due = (datetime.now(UTC) + timedelta(days=38)).strftime("%Y-%m-%d")
     assert "not needed: the last commit on main is 12 days old; update-readme.yml is " in summary()
+    assert f"(a run without a commit from {due} on)" in summary()
 
 
 def test_a_commit_made_enables_nothing(site: FakeGitHub) -> None:

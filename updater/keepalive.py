@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from updater.errors import PublishError
 
@@ -49,9 +49,10 @@ def keep_alive(
     if workflow is None:
         return "not possible: GITHUB_WORKFLOW_REF does not name a workflow file"
     if age < days:
+        due = (last_commit + timedelta(days=days)).strftime("%Y-%m-%d")
         return (
             f"not needed: the last commit on {branch} is {age:.0f} days old; {workflow.file} is "
-            f"re-enabled once it is {days:g} days old"
+            f"re-enabled once it is {days:g} days old (a run without a commit from {due} on)"
         )
     try:
         enable(workflow)

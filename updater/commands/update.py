@@ -77,16 +77,12 @@ def update(
     if settings.in_actions:
         print_commands(mask_commands(settings.secrets))
     repo = target_repo(options.repo, settings, paths.data)
-    if not options.dry_run and not settings.github_token:
-        raise PublishError(
-            "GITHUB_TOKEN is not set: `updater update` commits through the GitHub API and needs "
-            "a token with `contents: write` (or use --dry-run)"
-        )
+    _require_token(options, settings)
     stats_path = _repo_path(paths.stats)
-    page_paths = _page_paths(paths)
-    reached = _reach(open_target, repo, options, (*page_paths, stats_path))
+    wanted = (*_page_paths(paths), stats_path)
+    reached = _reach(open_target, repo, options, wanted)
     if reached is None:
-        fetch, base = None, _local_base((*page_paths, stats_path))
+        fetch, base = None, _local_base(wanted)
     else:
         _check_checkout(reached[0].branch, options, settings)
         base = Base("on GitHub", reached[1].blobs, reached[0].read)
@@ -106,13 +102,15 @@ def update(
     run = _Run(*reached, Outcome(result.results, result.old, changes), options, settings, now)
     if not changed:
         return run.done(f"every page on {run.target.branch} already shows this text")
-    committed = publish(run.target, {**pages, stats_path: dumps(result.new)}, message, tuple(pages))
-    if committed is None:
-        return run.done(f"the pages on {run.target.branch} were updated meanwhile")
-    log.info("committed %s to %s@%s: %s", committed.sha[:7], repo, run.target.branch, committed.url)
-    done = replace(run.outcome, pages=changed, commit_sha=committed.sha, commit_url=committed.url)
-    write_step_files(done, settings.step_summary, settings.step_output, scrub)
-    return 0
+    return run.commit({**pages, stats_path: dumps(result.new)}, tuple(pages), message, scrub)
+
+
+def _require_token(options: UpdateOptions, settings: Settings) -> None:
+    if not options.dry_run and not settings.github_token:
+        raise PublishError(
+            "GITHUB_TOKEN is not set: `updater update` commits through the GitHub API and needs "
+            "a token with `contents: write` (or use --dry-run)"
+        )
 
 
 def target_repo(repo: str | None, settings: Settings, data: Path) -> str:
@@ -215,7 +213,7 @@ def _report(result: Build, settings: Settings, scrub: Scrubber) -> None:
 
 @dataclass(frozen=True)
 class _Run:
-    """A run that reached its target and ends without a commit."""
+    """A run that reached its target: it commits, or says why not (and keeps the workflow alive)."""
 
     target: Target
     head: Head
@@ -236,6 +234,23 @@ class _Run:
             )  # fmt: skip
         done = replace(self.outcome, note=note, keepalive=kept)
         write_step_files(done, s.step_summary, s.step_output, Scrubber.of(s.secrets))
+        return 0
+
+    def commit(
+        self, files: Mapping[str, str], pages: tuple[str, ...], message: str, scrub: Scrubber
+    ) -> int:
+        """Publish the changed files in one commit; say what landed where."""
+        committed = publish(self.target, files, message, pages)
+        if committed is None:
+            return self.done(f"the pages on {self.target.branch} were updated meanwhile")
+        branch, s = self.target.branch, self.settings
+        log.info("committed %s to %s@%s: %s",
+                 committed.sha[:7], self.target.full_name, branch, committed.url)  # fmt: skip
+        changed = tuple(p for p in pages if not self.head.unchanged(p, files[p].encode("utf-8")))
+        done = replace(
+            self.outcome, pages=changed, commit_sha=committed.sha, commit_url=committed.url
+        )
+        write_step_files(done, s.step_summary, s.step_output, scrub)
         return 0
 
 

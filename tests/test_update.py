@@ -281,7 +281,7 @@ def test_protected_branch_or_ruleset_is_one_attempt_and_one_clear_message(
     ]  # one attempt: no orphaned retries
     err = capsys.readouterr().err
     assert f'error: {REPO}: branch main {kind}: GitHub refused the commit (422 "{said}")' in err
-    assert "let the identity that commits bypass it" in err
+    assert "To publish, let the identity that commits through (Settings > " in err
     assert "publish to another branch with --branch NAME" in err
     assert "moved" not in err and "Traceback" not in err
 

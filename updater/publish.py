@@ -34,9 +34,14 @@ T = TypeVar("T")
 Trees = dict[str, dict[str, tuple[str, str]]]  # tree id -> name -> (type, id)
 ATTEMPTS = 3
 NETWORK_ERRORS = (requests.RequestException, DeadlineExceeded)
+# Where each kind of protection lets an identity through; the token that commits must be one.
+BYPASS = {
+    "branch": "Settings > Branches, the rule for the branch: allow the bot to bypass it",
+    "ruleset": "Settings > Rules > Rulesets, the ruleset: add the bot to its bypass list",
+}
 BYPASS_FIX = (
-    "let the identity that commits bypass it (a GitHub App or a user token on the bypass list, "
-    "passed as GITHUB_TOKEN), or publish to another branch with --branch NAME"
+    "To publish, let the identity that commits through ({where}; the bot is a GitHub App or a "
+    "user whose token is passed as GITHUB_TOKEN), or publish to another branch with --branch NAME"
 )
 
 
@@ -240,12 +245,12 @@ def _refusal(exc: GithubException, target: Target) -> PublishError:
     if "protected branch" in said.lower():
         return PublishError(
             f'{where} is protected: GitHub refused the commit (422 "{quoted}"); nothing was '
-            f"changed. To publish, {BYPASS_FIX}"
+            f"changed. {BYPASS_FIX.format(where=BYPASS['branch'])}"
         )
     if "rule violation" in said.lower():
         return PublishError(
             f'{where} is guarded by a ruleset: GitHub refused the commit (422 "{quoted}"); '
-            f"nothing was changed. To publish, {BYPASS_FIX}"
+            f"nothing was changed. {BYPASS_FIX.format(where=BYPASS['ruleset'])}"
         )
     return PublishError(f'{where}: GitHub refused to move the branch (422 "{quoted}")')
 

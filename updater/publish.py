@@ -201,15 +201,18 @@ class BranchMoved(PublishError):
 
 
 def publish(
-    target: Target, files: Mapping[str, str], message: str, paths: tuple[str, ...]
-) -> Committed | None:
+    target: Target, files: Mapping[str, str], message: str, paths: tuple[str, ...],
+    head: Head | None = None,
+) -> Committed | None:  # fmt: skip
     """Commit the changed ones of files; on a race, rebuild on the new head (never force).
 
     Only `paths` (the pages) decide whether there is anything to commit: None when the branch
     already shows every one of them as rendered. The other files ride along when they differ.
+    `head`, read earlier, saves reading it again: if the branch moved since, the ref update is
+    refused as not a fast forward and the next attempt reads the new head.
     """
     for attempt in range(1, ATTEMPTS + 1):
-        head = target.head(tuple(files))
+        head = head if attempt == 1 and head is not None else target.head(tuple(files))
         changed = changed_files(head, files)
         if not set(changed) & set(paths):
             return None

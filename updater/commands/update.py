@@ -240,7 +240,7 @@ class _Run:
         self, files: Mapping[str, str], pages: tuple[str, ...], message: str, scrub: Scrubber
     ) -> int:
         """Publish the changed files in one commit; say what landed where."""
-        committed = publish(self.target, files, message, pages)
+        committed = publish(self.target, files, message, pages, self.head)
         if committed is None:
             return self.done(f"the pages on {self.target.branch} were updated meanwhile")
         branch, s = self.target.branch, self.settings

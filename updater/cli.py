@@ -21,6 +21,10 @@ from updater.errors import InputError, UpdaterError
 
 if TYPE_CHECKING:
     from updater.commands.update import TargetFactory
+    from updater.links import Targets
+    from updater.snapshot import Snapshot
+    from updater.sources.http import Deadline
+    from updater.stats import SourceResult
 
 # The network and HTML commands (PyGithub, urllib3 retries, cmarkgfm) are imported where they
 # run: `render --offline`, `validate` and `schema` start without them.
@@ -60,6 +64,77 @@ def _live_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
+
+
+def _days(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of days, got {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 (off) or a positive number, got {text!r}")
+    return value
+
+
+UPDATE_HELP = """\
+Fetch the live numbers, render every page and commit the pages whose text changed, with
+data/stats.json, to GitHub in one commit (never forced). No page changed: no commit.
+The target is checked first, before anything is fetched."""
+UPDATE_EPILOG = """\
+environment: GITHUB_TOKEN (needs contents: write; actions: write for the keepalive),
+HF_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_GRAPHQL_URL, HF_ENDPOINT.
+exit codes: 0 done (committed or nothing to commit), 2 bad input or usage,
+3 a publishing failure (token, permission, protected branch) or --strict and a source failed."""
+
+
+def _update_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "update", help="fetch, render and commit the pages that changed", description=UPDATE_HELP,
+        epilog=UPDATE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    _paths_options(p)
+    p.add_argument(
+        "--repo", metavar="OWNER/NAME",
+        help="repository to commit to (default: GITHUB_REPOSITORY, else the profile repository "
+        "USER/USER of tracking.github_user in the CV)",
+    )  # fmt: skip
+    p.add_argument(
+        "--branch", help="branch to commit to (default: the repository's default branch)"
+    )
+    p.add_argument(
+        "--dry-run", action="store_true",
+        help="print each changed page's diff and the commit message; write nothing. When the "
+        "repository cannot be read, compare with the files on disk, offline, and say so",
+    )  # fmt: skip
+    p.add_argument(
+        "--offline", action="store_true",
+        help="fetch nothing: render from the numbers in data/stats.json",
+    )  # fmt: skip
+    p.add_argument(
+        "--strict", action="store_true",
+        help="commit nothing and exit 3 if any source fails (default: keep its last known numbers)",
+    )  # fmt: skip
+    p.add_argument(
+        "--deadline", type=_positive_seconds, default=120.0, metavar="SECONDS",
+        help="time for the whole run (default: %(default)g): the fetch gets it minus a reserve "
+        "for publishing (a quarter of it, at most 30 s); the process ends within it plus 5 s",
+    )  # fmt: skip
+    p.add_argument(
+        "--keepalive-days", type=_days, default=50.0, metavar="DAYS",
+        help="in GitHub Actions, when nothing is committed and the branch's last commit is this "
+        "old, re-enable this workflow so GitHub does not disable it after 60 days of inactivity "
+        "(default: %(default)g; 0 turns it off)",
+    )  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     parser = argparse.ArgumentParser(prog="updater", description=__doc__)
@@ -75,14 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     _live_options(p)
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if stale")
 
-    p = sub.add_parser("update", help="fetch, render and commit README.md when it changed")
-    _paths_options(p)
-    _live_options(p)
-    p.add_argument("--repo", help="OWNER/NAME to commit to (default: GITHUB_REPOSITORY)")
-    p.add_argument("--branch", help="branch to commit to (default: the repository's default)")
-    p.add_argument(
-        "--dry-run", action="store_true", help="print the diff and commit message; write nothing"
-    )
+    _update_parser(sub)
 
     p = sub.add_parser(
         "preview",
@@ -162,11 +230,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         fetch = None if args.offline else live_fetcher(settings, args.deadline)
         return render(_paths(args), fetch, check=args.check, strict=args.strict)
     if args.command == "update":
-        from updater.commands.update import UpdateOptions, update
-
-        fetch = None if args.offline else live_fetcher(settings, args.deadline)
-        options = UpdateOptions(args.repo, args.branch, args.dry_run, args.strict)
-        return update(_paths(args), fetch, target_opener(settings), options, settings)
+        return _update(args, settings)
     if args.command == "preview":
         from updater.commands.preview import preview
 
@@ -189,17 +253,39 @@ def _profile_repo(data: Path) -> str:
     return f"{user}/{user}"
 
 
-def target_opener(settings: Settings) -> TargetFactory:
-    """Opens the repository to commit to, with its own client and deadline."""
+def publish_reserve(deadline: float) -> float:
+    """The share of --deadline kept for publishing: a quarter, at most 30 s."""
+    return min(30.0, deadline / 4)
+
+
+def _update(args: argparse.Namespace, settings: Settings) -> int:
+    from updater.commands.update import UpdateOptions, update
+    from updater.sources.http import Deadline
+
+    # One clock for the whole run: the target is read first, then the fetch gets what is left
+    # minus the publishing reserve, and publishing what is left after the fetch.
+    deadline = Deadline.after(args.deadline)
+    reserve = publish_reserve(args.deadline)
+    fetch: Fetcher | None = None
+    if not args.offline:
+
+        def fetch(targets: Targets, old: Snapshot) -> tuple[SourceResult, ...]:
+            seconds = max(deadline.remaining() - reserve, 0.001)
+            return live_fetcher(settings, seconds)(targets, old)
+
+    options = UpdateOptions(args.repo, args.branch, args.dry_run, args.strict, args.keepalive_days)
+    return update(_paths(args), fetch, target_opener(settings, deadline), options, settings)
+
+
+def target_opener(settings: Settings, deadline: Deadline) -> TargetFactory:
+    """Opens the repository to commit to, with its own client, under the run's deadline."""
     from updater.publish import Target
     from updater.sources.github import make_github
-    from updater.sources.http import Deadline, Policy
+    from updater.sources.http import Policy
 
     def open_target(repo: str, branch: str | None) -> Target:
-        github = make_github(
-            settings.github_api_url, settings.github_token, Policy(), Deadline.after(120)
-        )
-        return Target(github, repo, branch)
+        github = make_github(settings.github_api_url, settings.github_token, Policy(), deadline)
+        return Target(github, repo, branch, deadline)
 
     return open_target
 

@@ -1,0 +1,78 @@
+"""The profiles in docs/examples are built only from data and templates, and render as committed.
+
+They stand for adopters: a short README plus a full RESUME from one data file, and a
+researcher's profile with sections of its own (no avatar, no skills, no periods).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, paths_args
+from tests.fakes.github import FakeGitHub
+from tests.fakes.huggingface import FakeHub
+from updater.build import Paths, build
+from updater.cli import main
+
+EXAMPLES = ROOT / "docs" / "examples"
+NAMES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "data" / "cv.yaml").is_file())
+
+
+def example(name: str, into: Path) -> Paths:
+    """A copy of one example profile in a temporary folder."""
+    shutil.copytree(EXAMPLES / name, into, dirs_exist_ok=True)
+    return Paths(into / "data/cv.yaml", into / "data/stats.json", into / "templates", into)
+
+
+def test_there_are_examples() -> None:
+    assert NAMES == ["minimal", "two-pages"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_example_renders_as_committed(name: str, tmp_path: Path) -> None:
+    paths = example(name, tmp_path)
+    pages = build(paths, None).pages
+    assert pages, name
+    for page, text in pages.items():
+        assert (EXAMPLES / name / page).read_text(encoding="utf-8") == text, page
+
+
+def test_two_pages_from_one_data_file(tmp_path: Path) -> None:
+    pages = build(example("two-pages", tmp_path), None).pages
+    assert list(pages) == ["README.md", "RESUME.md"]
+    readme, resume = pages["README.md"], pages["RESUME.md"]
+    timeline = [line for line in readme.splitlines() if line.startswith("- `")]
+    assert [line.split("`")[1] for line in timeline] == [
+        "2024.06 ~ present", "2023.05 ~ 2024.06", "2022.02 ~ 2023.09", "2020.08 ~ 2021.02",
+    ]  # fmt: skip
+    assert "[Full résumé](RESUME.md)" in readme and "[← Profile](README.md)" in resume
+    for title in ("Work Experience", "Open Source", "Education", "Publications", "Awards"):
+        assert f"\n## {title}\n" in resume
+
+
+def test_a_profile_without_avatar_skills_or_periods(tmp_path: Path) -> None:
+    result = build(example("minimal", tmp_path), None)
+    assert [s.title for s in result.cv.sections] == ["About", "Projects", "Publications", "Contact"]
+    assert all(s.image is None for s in result.cv.sections)
+    assert "- Email: <alex@example.org>" in result.pages["README.md"]
+
+
+def test_live_numbers_on_every_page(
+    tmp_path: Path, live_env: dict[str, str], fake_github: FakeGitHub, fake_hub: FakeHub
+) -> None:
+    fake_github.add("kakaobrain/pororo", stars=1290)
+    fake_github.add("minji-seo/site", stars=3)
+    fake_hub.add("kakaocorp/kanana-2-30b-a3b-instruct", downloads=5600, likes=22)
+    paths = example("two-pages", tmp_path)
+    assert main(["render", "--deadline", "20", *paths_args(paths)]) == 0
+    resume = paths.page("RESUME.md").read_text(encoding="utf-8")
+    assert "[Pororo](https://github.com/kakaobrain/pororo) <sub>★ 1.3k</sub>:" in resume
+    assert (
+        "(https://huggingface.co/kakaocorp/kanana-2-30b-a3b-instruct) "
+        "<sub>⬇ 5.6k last 30 days · ♥ 22</sub>"
+    ) in resume
+    readme = paths.page("README.md").read_text(encoding="utf-8")
+    assert "<sub>★ 3 stars</sub>" in readme  # the owner's total, on the short page

@@ -85,10 +85,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser(
-        "preview", help="write README.md as a standalone HTML page, as GitHub shows it"
+        "preview",
+        help="write each page as standalone HTML, as GitHub shows it, in light and dark",
+        description="Writes DIR/NAME.html (light) and DIR/NAME.dark.html (dark) for each page; "
+        "links between pages go to the local previews.",
     )
-    p.add_argument("--readme", type=Path, default=Path("README.md"), help="input (%(default)s)")
-    p.add_argument("--output", type=Path, default=Path("preview.html"), help="(%(default)s)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="pages to preview (default: each templates/NAME.j2 rendered to NAME, README.md first)",
+    )
+    p.add_argument(
+        "--output-dir", type=Path, default=Path("preview"), help="where to write (%(default)s)"
+    )
     p.add_argument(
         "--repo",
         help="OWNER/NAME for relative links (default: GITHUB_REPOSITORY, "
@@ -98,10 +109,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--data", type=Path, default=Paths().data, help="CV, for tracking.github_user (%(default)s)"
     )
-    p.add_argument("--open", action="store_true", help="open it in the default browser")
+    p.add_argument("--open", action="store_true", help="open README's preview in the browser")
 
-    p = sub.add_parser("check", help="lint README.md as GitHub will show it; exit 1 on findings")
-    p.add_argument("readme", nargs="?", type=Path, default=Path("README.md"))
+    p = sub.add_parser(
+        "check",
+        help="lint pages as GitHub will show them; exit 1 on errors",
+        description="Prints FILE:LINE:COL: error|warning: message [rule]. Silence a rule with "
+        "<!-- check-disable-next-line RULE -->, check-disable-line, check-disable/check-enable "
+        "or check-disable-file.",
+    )
+    p.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="pages to check (default: each templates/NAME.j2 rendered to NAME, README.md first)",
+    )
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="text, or GitHub Actions annotations (%(default)s)",
+    )
 
     p = sub.add_parser("schema", help="write the JSON Schema of data/cv.yaml")
     p.add_argument("--output", type=Path, default=Path("schema/cv.schema.json"))
@@ -141,11 +171,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from updater.commands.preview import preview
 
         repo = args.repo or settings.github_repository or _profile_repo(args.data)
-        return preview(args.readme, args.output, repo, args.branch, args.open)
+        return preview(args.files, args.output_dir, repo, args.branch, args.open)
     if args.command == "check":
         from updater.commands.check import check
 
-        return check(args.readme)
+        return check(args.files, strict=args.strict, output_format=args.format)
     if args.command == "schema":
         return schema(args.output, args.check)
     raise AssertionError(args.command)  # pragma: no cover - argparse restricts the choices

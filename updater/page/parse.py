@@ -55,6 +55,7 @@ class Document:
     headings: tuple[Heading, ...]
     texts: tuple[Text, ...]
     unclosed: tuple[Tag, ...]  # tags cut off by the end of an HTML block or the file
+    code_spans: tuple[tuple[int, int], ...] = ()  # inline code, backticks included
 
     @cached_property
     def image_starts(self) -> list[int]:
@@ -176,6 +177,7 @@ class _Builder:
         self.images: list[Image] = []
         self.headings: list[Heading] = []
         self.texts: list[Text] = []
+        self.code_spans: list[tuple[int, int]] = []
         self.scanner = TagScanner()
         self.heading_level = 0
         self.cursor = (-1, 0)  # (line, offset): table cells share a line
@@ -235,6 +237,9 @@ class _Builder:
                 self.prose_inside(content, children, span, offsets)
             elif child.type == "image":
                 self.images.append(_image(child, offsets(span[0]), offsets(span[1])))
+                index += 1
+            elif child.type == "code_inline":
+                self.code_spans.append((offsets(span[0]), offsets(span[1])))
                 index += 1
             elif child.type == "html_inline":
                 self.scanner.feed(child.content, _shifted(offsets, span[0]))
@@ -334,6 +339,7 @@ class _Builder:
             tuple(headings),
             tuple(self.texts) + tuple(self.scanner.texts),
             tuple(self.scanner.unclosed),
+            tuple(self.code_spans),
         )
 
     def _definition_url(self, label: str | None) -> str:
@@ -363,12 +369,8 @@ def _label(text: str, start: int) -> str:
 def _with_images(link: Link, images: Sequence[Image], starts: Sequence[int]) -> Link:
     """The link with every image written inside its span."""
     first = bisect.bisect_left(starts, link.start)
-    inside = []
-    for image in images[first:]:
-        if image.start >= link.end:
-            break
-        inside.append(image)
-    return replace(link, images=tuple(inside))
+    last = bisect.bisect_left(starts, link.end, lo=first)
+    return replace(link, images=tuple(images[first:last])) if last > first else link
 
 
 def _shifted(offsets: Callable[[int], int], base: int) -> Callable[[int], int]:

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from updater.render import newline_of
 
-# Everything Jinja would read as the start of a tag, comment or statement.
-_JINJA_START_RE = re.compile(r"\{[{%#]")
-# A carriage return Jinja would turn into the template's one kind of line ending.
-_LONE_CR_RE = re.compile(r"\r(?!\n)")
+# Everything Jinja would read as the start of a tag, comment or statement; and the carriage
+# returns it would turn into the template's one kind of line ending (all of them, or in a CRLF
+# file the lone ones), each with a `{` right before it, which the escape would join to a `{{`.
+_ESCAPE_LF_RE = re.compile(r"\{[{%#]|\{?\r")
+_ESCAPE_CRLF_RE = re.compile(r"\{[{%#]|\{?\r(?!\n)")
 BOM = "\ufeff"
 HEADER = (
     "{{# Adopted from {name} by `updater init`: the page as it was, with Jinja-looking text\n"
@@ -46,14 +47,16 @@ def to_template(text: str, name: str) -> str:
     no trace in the output."""
     newline = newline_of(text)
     bom = BOM if text.startswith(BOM) else ""
-    body = _JINJA_START_RE.sub(lambda m: '{{ "' + m[0] + '" }}', text.removeprefix(bom))
-    if newline == "\n":
-        # Jinja writes one kind of line ending: a CRLF file keeps its own through the
-        # environment (render.newline_of); in any other file every CR is written out.
-        body = body.replace("\r", '{{ "\\r" }}')
-    else:
-        body = _LONE_CR_RE.sub('{{ "\\r" }}', body)
+    # Jinja writes one kind of line ending: a CRLF file keeps its own through the environment
+    # (render.newline_of); any other carriage return is written out as an expression.
+    escape = _ESCAPE_CRLF_RE if newline == "\r\n" else _ESCAPE_LF_RE
+    body = escape.sub(_expression, text.removeprefix(bom))
     return bom + HEADER.format(name=name).replace("\n", newline) + body
+
+
+def _expression(match: re.Match[str]) -> str:
+    """A Jinja expression that prints the matched text (a CR written as backslash-r)."""
+    return '{{ "' + match[0].replace("\r", "\\r") + '" }}'
 
 
 def starter_cv(github_user: str | None, pin: ActionPin) -> str:

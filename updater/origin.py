@@ -44,15 +44,17 @@ def github_repo(url: str) -> str | None:
 
 def direct_url() -> dict[str, object] | None:
     """pip's record of where the installed distribution came from (PEP 610), if any."""
-    try:
-        text = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
-    except metadata.PackageNotFoundError:
-        return None
-    try:
-        data = json.loads(text) if text else None
-    except json.JSONDecodeError:
-        return None
-    return data if isinstance(data, dict) else None
+    # Several copies may be visible (an .egg-info in the current folder, say): the installed
+    # one is the copy that has the record.
+    for dist in metadata.distributions(name=DISTRIBUTION):
+        text = dist.read_text("direct_url.json")
+        try:
+            data = json.loads(text) if text else None
+        except json.JSONDecodeError:
+            continue
+        if isinstance(data, dict):
+            return data
+    return None
 
 
 def find_pin(
@@ -60,9 +62,10 @@ def find_pin(
     sha: str | None,
     record: dict[str, object] | None,
     git: Git = run_git,
-    source: Path = SOURCE,
+    source: Path | None = None,
 ) -> ActionPin:
     """The action to pin: given values first, then a git install's record, then a checkout."""
+    source = SOURCE if source is None else source
     found_repo, found_sha = _from_record(record) if record else (None, None)
     if found_sha is None and (source / ".git").exists():
         found_sha = git(source, ["rev-parse", "HEAD"])

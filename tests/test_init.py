@@ -370,11 +370,9 @@ def test_the_action_installs_from_the_hash_locked_requirements_then_the_tool() -
     action = load(ACTION)
     assert action["runs"]["using"] == "composite"
     scripts = [step.get("run", "") for step in action["runs"]["steps"]]
-    install = next(s for s in scripts if "pip install" in s)
-    assert '--require-hashes --no-deps -r "$GITHUB_ACTION_PATH/requirements/update.txt"' in (
-        install.replace("\\\n", "").replace("  ", " ")
-    )
-    assert '--no-deps "$GITHUB_ACTION_PATH"' in install.replace("\\\n", "").replace("  ", " ")
+    install = " ".join(next(s for s in scripts if "pip install" in s).replace("\\", " ").split())
+    assert '--require-hashes --no-deps -r "$GITHUB_ACTION_PATH/requirements/update.txt"' in install
+    assert '--no-deps --no-build-isolation "$GITHUB_ACTION_PATH"' in install
     assert any('updater" "${args[@]}"' in s and "update" in s for s in scripts)
     for step in action["runs"]["steps"]:
         assert "run" not in step or step["shell"] == "bash"
@@ -387,4 +385,20 @@ def test_the_action_installs_from_the_hash_locked_requirements_then_the_tool() -
 def test_the_workflow_text_is_deterministic() -> None:
     pin = ActionPin("octo/updater", SHA, "profile-readme-updater 0.1.0")
     assert workflow(pin, "main") == workflow(pin, "main")
-    assert 'branches: ["we\\"ird"]' in workflow(pin, 'we"ird')
+
+
+def test_only_a_run_on_the_branch_publishes(tmp_path: Path) -> None:
+    flow = load(written_workflow(tmp_path, branch="release/v1"))
+    [job] = flow["jobs"].values()
+    dry_run = job["steps"][-1]["with"]["dry-run"]
+    assert dry_run == "${{ inputs.dry_run == true || github.ref != 'refs/heads/release/v1' }}"
+
+
+@pytest.mark.parametrize("branch", ['we"ird', "a..b", "x.lock", "-x", "a b"])
+def test_init_refuses_a_branch_name_git_would_not_take(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], branch: str
+) -> None:
+    (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
+    assert init(tmp_path, f"--branch={branch}") == 2
+    assert "not a branch name" in capsys.readouterr().err
+    assert not (tmp_path / "templates").exists()

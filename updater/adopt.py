@@ -24,6 +24,8 @@ CHECKOUT = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2"
 WORKFLOW_FILE = ".github/workflows/update-readme.yml"
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")
 REPO_RE = re.compile(r"^[A-Za-z0-9-]+/[\w.-]+$")
+# A branch name git accepts and YAML and expressions need no care for.
+BRANCH_RE = re.compile(r"^(?![./-])(?!.*(?:\.\.|//|@\{|\.lock$|[./]$))[\w./@+-]+$")
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,18 @@ def starter_cv(github_user: str | None, pin: ActionPin) -> str:
 
 def workflow(pin: ActionPin, branch: str) -> str:
     """The nightly update workflow, running this repository's action pinned to a full SHA."""
-    return _WORKFLOW.format(uses=pin.uses, checkout=CHECKOUT, branch=_yaml_string(branch))
+    return _WORKFLOW.format(
+        uses=pin.uses,
+        checkout=CHECKOUT,
+        branch=_yaml_string(branch),
+        name=branch,
+        ref=_expression_string(f"refs/heads/{branch}"),
+    )
+
+
+def _expression_string(value: str) -> str:
+    """A string literal in a GitHub Actions expression: single quotes, doubled to escape."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _yaml_string(value: str) -> str:
@@ -133,8 +146,10 @@ jobs:
         with:
           persist-credentials: false
       - uses: {uses}
+        # Only a run on {name} publishes, and only to it: a manual run on another branch
+        # shows what it would commit, so one branch's pages never land on another.
         with:
-          dry-run: ${{{{ inputs.dry_run == true }}}}
+          dry-run: ${{{{ inputs.dry_run == true || github.ref != {ref} }}}}
           branch: {branch}
           hf-token: ${{{{ secrets.HF_TOKEN }}}}
 """

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from updater.adopt import WORKFLOW_FILE, ActionPin, starter_cv, to_template, workflow
+from updater.adopt import BRANCH_RE, WORKFLOW_FILE, ActionPin, starter_cv, to_template, workflow
 from updater.errors import InputError, ValidationFailed
 from updater.files import write_atomic
 from updater.origin import default_branch, direct_url, find_pin, profile_owner
@@ -44,6 +44,8 @@ def init(
     """Adopt `files` in the profile repository at root, pinning the workflow to this tool."""
     pin = find_pin(action_repo, action_ref, direct_url())
     branch = branch or default_branch(root)
+    if not BRANCH_RE.match(branch):
+        raise InputError(f"--branch {branch}: not a branch name the workflow can use")
     options = InitOptions(tuple(files), pin, branch, profile_owner(root), force)
     return adopt(root, options)
 

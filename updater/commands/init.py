@@ -94,9 +94,7 @@ def report(plan: dict[str, str], replaced: list[str], options: InitOptions) -> s
         for rel in plan
     ]
     pages = ", ".join(options.files)
-    steps = NEXT_STEPS.format(
-        pages=pages, branch=options.branch, workflow=WORKFLOW_FILE, repo=options.pin.repo
-    )
+    steps = NEXT_STEPS.format(pages=pages, branch=options.branch, repo=options.pin.repo)
     return "\n".join(lines) + "\n\n" + steps
 
 
@@ -114,14 +112,15 @@ def _what(rel: str, options: InitOptions) -> str:
 NEXT_STEPS = """\
 Next steps:
   1. Check that nothing changed: `updater render --offline` writes {pages} back byte for byte.
-  2. See the numbers: `GITHUB_TOKEN=... updater render` puts the live stars after each GitHub
-     repository link and the downloads and likes after each Hugging Face model link.
+  2. See the numbers: `updater render` (with GITHUB_TOKEN set, fewer requests) puts the live
+     stars after each GitHub repository link and the downloads and likes after each Hugging
+     Face model link.
   3. Edit the page in templates/ (it is the old file with Jinja-looking text escaped), or move
      content into data/cv.yaml and lay it out from there: the manual's "Change the layout".
   4. Optional: add a repository secret HF_TOKEN (a read token; Settings > Secrets and
      variables > Actions) if you link private or gated Hugging Face models.
-  5. The workflow commits to the branch {branch} and runs on pushes to it; if your default
-     branch is another, change `branches:` and `branch:` in {workflow}.
+  5. The workflow commits to the branch {branch}, and only a run on it publishes. If your
+     default branch is another, run `updater init --force --branch NAME` before editing.
   6. Commit and push templates/, data/ and .github/, then run it once: Actions > Update
      profile README > Run workflow (tick "Dry run" to see the diff first). On a fork, first
      enable workflows on the Actions tab. From now on edit templates/ or data/, not {pages}.

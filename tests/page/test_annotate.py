@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.page.helpers import PAGE_FIXTURES
 from updater.page.annotate import PageLink, annotate, links
+from updater.page.parse import parse
+from updater.page.render import Site, render
 
 BADGE = " <sub>★ 1.2k</sub>"
 REPO = "https://github.com/octo/repo"
@@ -107,6 +110,7 @@ def test_html_links_get_the_badge_after_the_closing_tag() -> None:
         f"[![stars](https://img.shields.io/github/stars/octo/repo)]({REPO})\n",
         f'<a href="{REPO}"><img src="https://badgen.net/github/stars/octo/repo"></a>\n',
         f"[repo]({REPO}) [![stars](https://img.shields.io/github/stars/octo/repo)]({REPO}/stargazers)\n",
+        f"| [repo]({REPO}) | ![stars](https://img.shields.io/github/stars/octo/repo) |\n|-|-|\n",
         f'<img src="{REPO}/logo.png">\n',
         f"![repo]({REPO})\n",
     ],
@@ -122,6 +126,7 @@ def test_html_links_get_the_badge_after_the_closing_tag() -> None:
         "stars-badge-inside",
         "html-badge-inside",
         "linked-badge-after",
+        "badge-in-next-cell",
         "image-src",
         "image",
     ],
@@ -169,3 +174,27 @@ def test_links_lists_visible_links_with_positions() -> None:
         PageLink("https://pypi.org/project/pkg", 6, 4, "html", "pkg"),
         PageLink("https://example.org", 8, 1, "reference", "ref"),
     ]
+
+
+def github_repo_badge(url: str) -> str | None:
+    parts = url.split("/")
+    is_repo = url.startswith("https://github.com/") and len(parts) == 5 and all(parts[3:])
+    return " <sub>★ 9</sub>" if is_repo else None
+
+
+def test_annotating_the_corpus_keeps_every_link_and_shows_every_badge() -> None:
+    """On 24 real-world-modelled READMEs: same links rendered, each badge rendered as `<sub>`."""
+    inserted = 0
+    for path in sorted((PAGE_FIXTURES / "corpus").glob("[0-9]*.md")):
+        original = path.read_text(encoding="utf-8")
+        annotated = annotate(original, github_repo_badge)
+        count = annotated.count("<sub>★ 9</sub>")
+        inserted += count
+        before, after = (render(parse(text), Site("o/o", "main")) for text in (original, annotated))
+        assert after.count("<sub>★ 9</sub>") == count, path.name
+        assert after.replace("<sub>★ 9</sub>", "").replace(" </", "</") == before.replace(
+            " </", "</"
+        ) or [link.url for link in links(annotated)] == [link.url for link in links(original)], (
+            path.name
+        )
+    assert inserted > 50

@@ -66,7 +66,9 @@ CASES: dict[str, tuple[str, str]] = {
         '<picture><source media="(prefers-color-scheme: dark)" srcset="https://a.b/logo-light.png">'
         '<img src="https://a.b/logo.png" alt="l"></picture>\n',
         "![s](https://stats.example/api?user=me&theme=dark#gh-dark-mode-only)\n"
-        "![s](https://stats.example/api?user=me&theme=default#gh-light-mode-only)\n",
+        "![s](https://stats.example/api?user=me&theme=default#gh-light-mode-only)\n"
+        "![s](https://stats.example/api?theme=transparent#gh-light-mode-only)\n"
+        "![s](https://a.b/logo-white.png#gh-dark-mode-only)\n",
     ),
     "duplicate-anchor": ("## Projects\n\ntext\n\n## Projects\n", "## Projects\n\n## Projects 2\n"),
     "alt-text": (

@@ -34,7 +34,8 @@ METRICS = (
     "install",
     "pulls",
 )
-SPACE = " \t"
+# What may stand between a link and the badge beside it: spaces, or the next table cell.
+SPACE = " \t|"
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ def _target_key(url: str) -> str:
 
 
 def _following(document: Document, end: int) -> tuple[Image, ...]:
-    """The image written right after a link (spaces between), or inside a link right after it."""
+    """The image written right after a link (spaces or a cell border between), or inside a link
+    right after it."""
     start = end
     while start < len(document.text) and document.text[start] in SPACE:
         start += 1

@@ -8,8 +8,8 @@ is accessibility or style. A rule is silenced with an HTML comment, as markdownl
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -88,9 +88,20 @@ FILE_EXTENSIONS = frozenset(
 DIRECTIVE_RE = re.compile(
     r"^\s*check-(disable-next-line|disable-line|disable-file|disable|enable)\b([\w\s,-]*)$"
 )
-THEME_WORD_RE = re.compile(r"(?:^|[^a-z])(dark|light|white|black)(?:[^a-z]|$)")
-LIGHT_THEMES = frozenset({"light", "default", "white"})
-DARK_THEMES = frozenset({"dark", "black"})
+# "light"/"dark" in a file name says which mode it is for; "white"/"black" would be a logo's
+# colour (a white logo is for dark mode), so they are not read.
+THEME_WORD_RE = re.compile(r"(?:^|[^a-z])(dark|light)(?:[^a-z]|$)")
+# `theme=` values of github-readme-stats and friends whose background is unambiguous.
+LIGHT_THEMES = frozenset(
+    {"light", "default", "github", "github_light", "vue", "solarized-light", "gruvbox_light",
+     "catppuccin_latte", "graywhite", "buefy"}
+)  # fmt: skip
+DARK_THEMES = frozenset(
+    {"dark", "radical", "tokyonight", "onedark", "cobalt", "synthwave", "highcontrast",
+     "dracula", "gruvbox", "github_dark", "github_dark_dimmed", "nightowl", "monokai", "nord",
+     "midnight-purple", "shades-of-purple", "material-palenight", "catppuccin_mocha",
+     "rose_pine", "aura", "ayu-mirage", "react", "vue-dark", "merko", "algolia", "kanagawa"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -136,6 +147,8 @@ class Context:
     # The page's Jinja source (templates/NAME.j2), if it is rendered from one: template syntax
     # and None/nan are leftovers only where the template does not have them literally.
     template: str | None = None
+    # The anchors of every page checked together, by resolved path, for `RESUME.md#education`.
+    pages: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 Found = tuple[int, str, str]  # (offset, rule, message)
@@ -223,6 +236,24 @@ def _url(  # noqa: PLR0917 - the URL and where it sits
             "missing-file",
             f"{kind} to {_short(url)}: no such file in the repository",
         )
+    else:
+        yield from _page_anchor(offset, url, context)
+
+
+def _page_anchor(offset: int, url: str, context: Context) -> Iterator[Found]:
+    """`RESUME.md#education`: the anchor must exist on that page, when it is one of ours."""
+    parts = urlsplit(url)
+    if not parts.fragment:
+        return
+    target = str((context.page_dir / unquote(parts.path)).resolve())
+    anchors = context.pages.get(target)
+    fragment = unquote(parts.fragment).removeprefix("user-content-")
+    if anchors is not None and fragment not in anchors and fragment.lower() not in anchors:
+        yield (
+            offset,
+            "broken-anchor",
+            f"link to {_short(url)}: no heading or id on {parts.path} has that anchor",
+        )
 
 
 def _values_in_url(offset: int, url: str, template: str | None) -> Iterator[Found]:
@@ -260,8 +291,8 @@ def _exists_under(root: str, target: str) -> bool:
 
 def _theme(image: Image) -> Iterator[Found]:
     url = image.url.lower()
-    for mode, wrong in (("dark", LIGHT_THEMES), ("light", DARK_THEMES)):
-        if url.endswith(f"#gh-{mode}-mode-only") and _theme_of(url) in wrong:
+    for mode, wrong in (("dark", "light"), ("light", "dark")):
+        if url.endswith(f"#gh-{mode}-mode-only") and _theme_of(url) == wrong:
             yield (
                 image.start,
                 "theme-image",
@@ -269,8 +300,8 @@ def _theme(image: Image) -> Iterator[Found]:
             )
     if image.tag is not None and image.tag.name == "source":
         media = (image.tag.get("media") or "").replace(" ", "").lower()
-        for mode, wrong in (("dark", LIGHT_THEMES), ("light", DARK_THEMES)):
-            if f"prefers-color-scheme:{mode}" in media and _theme_of(url) in wrong:
+        for mode, wrong in (("dark", "light"), ("light", "dark")):
+            if f"prefers-color-scheme:{mode}" in media and _theme_of(url) == wrong:
                 yield (
                     image.start,
                     "theme-image",
@@ -284,7 +315,8 @@ def _theme_of(url: str) -> str | None:
     for pair in parts.query.split("&"):
         key, _, value = pair.partition("=")
         if key == "theme":
-            return "light" if value in LIGHT_THEMES else "dark" if value else None
+            value = value.lower()
+            return "light" if value in LIGHT_THEMES else "dark" if value in DARK_THEMES else None
     words = THEME_WORD_RE.findall(parts.path.rsplit("/", 1)[-1])
     return words[-1] if words else None
 
@@ -411,6 +443,11 @@ def _anchor_links(document: Document, context: Context) -> Iterator[Found]:
                     "broken-anchor",
                     f"link to #{target}: no heading or id on this page has that anchor",
                 )
+
+
+def anchors(document: Document) -> frozenset[str]:
+    """Every anchor a link can reach on the page: headings (GitHub's slugs) and ids."""
+    return frozenset(_anchors(document))
 
 
 def _anchors(document: Document) -> set[str]:

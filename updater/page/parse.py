@@ -37,6 +37,8 @@ TRAILING_PUNCTUATION = "?!.,:*_~'\""
 ENTITY_TAIL_RE = re.compile(r"&[a-zA-Z0-9]+;$")
 # Inline tokens whose source is not prose: bare URLs and visible text are looked for around them.
 DEFINITION_LABEL_RE = re.compile(r"\[((?:[^\]\\]|\\.)*)\]:")
+# The inline rules whose tokens need source spans (the rest are wrapped for nothing).
+SPANNED_RULES = ("backticks", "link", "image", "autolink", "html_inline")
 OPAQUE = frozenset({"code_inline", "html_inline", "image", "link_open", "math_inline"})
 
 
@@ -101,8 +103,8 @@ class _Markdown(MarkdownIt):
 @cache
 def markdown() -> MarkdownIt:
     """GFM-like markdown-it that records source spans on inline tokens."""
-    md = _Markdown("commonmark", {"maxNesting": 100}).enable(["table", "strikethrough"])
-    for name in list(md.inline.ruler.get_all_rules()):
+    md = _Markdown("commonmark", {"maxNesting": 32}).enable(["table", "strikethrough"])
+    for name in SPANNED_RULES:
         rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn
         md.inline.ruler.at(name, _spanned(rule))
     md.block.ruler.at(
@@ -142,8 +144,10 @@ def _remembered(
         if matched and not silent:
             added = len(references) > before
             label = next(reversed(references)) if added else ""
+            offset = state.bMarks[start] + state.tShift[start]
+            column = offset - (state.src.rfind("\n", 0, offset) + 1)
             state.env.setdefault("definitions", []).append(
-                (start, label if added else None, state.bMarks[start] + state.tShift[start])
+                (start, label if added else None, column)
             )
         return matched
 
@@ -181,6 +185,7 @@ class _Builder:
         self.scanner = TagScanner()
         self.heading_level = 0
         self.cursor = (-1, 0)  # (line, offset): table cells share a line
+        self.in_cell = False
 
     def line_end(self, line: int) -> int:
         if line + 1 < len(self.starts):
@@ -196,14 +201,30 @@ class _Builder:
             start, end = self.starts[line], self.line_end(line)
             if self.cursor[0] == line:
                 start = max(start, self.cursor[1])
-            found = self.text.find(piece, start, end) if piece else -1
-            if piece and self.text.endswith(piece, start, end) and index:
-                found = end - len(piece)
+            found = self._locate(piece, start, end)
             result.append(found if found >= 0 else start)
             self.cursor = (line, (found + len(piece)) if found >= 0 else start)
         return result
 
+    def _locate(self, piece: str, start: int, end: int) -> int:
+        """Where a content line sits in its source line: a suffix (markers and indentation
+        stripped, trailing space trimmed), or in a table cell, the next occurrence."""
+        if not piece:
+            return -1
+        if not self.in_cell:
+            trimmed = end
+            while trimmed > start and self.text[trimmed - 1] in " \t":
+                trimmed -= 1
+            for stop in (end, trimmed):
+                if self.text.endswith(piece, start, stop):
+                    return stop - len(piece)
+        return self.text.find(piece, start, end)
+
     def block(self, token: Token) -> None:
+        if token.type in ("th_open", "td_open"):
+            self.in_cell = True
+        elif token.type in ("th_close", "td_close"):
+            self.in_cell = False
         if token.type == "heading_open":
             self.heading_level = int(token.tag[1])
         elif token.type == "inline" and token.map is not None:
@@ -308,12 +329,12 @@ class _Builder:
         self.scanner.close()
         definitions = tuple(
             Definition(
-                _label(self.text, offset + self.starts[0]),
+                _label(self.text, self.starts[line] + column),
                 self._definition_url(label),
-                offset + self.starts[0],
+                self.starts[line] + column,
                 label is None,
             )
-            for _, label, offset in self.env.get("definitions", [])
+            for line, label, column in self.env.get("definitions", [])
         )
         images = self.images + self.scanner.images()
         images.sort(key=lambda image: image.start)

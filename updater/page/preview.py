@@ -18,8 +18,8 @@ body {{ margin: 0; }}
   padding: 8px 16px; border-bottom: 1px solid #8888; }}
 .preview-bar a {{ margin-right: 8px; }}
 .preview-bar .current {{ font-weight: 600; text-decoration: none; }}
-.profile {{ max-width: {CONTENT_WIDTH_PX + 48}px; margin: 24px auto; padding: 24px;
-  border: 1px solid #8886; border-radius: 6px; }}
+.profile {{ box-sizing: border-box; max-width: {CONTENT_WIDTH_PX + 50}px; margin: 24px auto;
+  padding: 24px; border: 1px solid #8886; border-radius: 6px; }}
 .math {{ font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }}
 .math-display {{ display: block; text-align: center; white-space: pre-wrap; }}
 """
@@ -57,7 +57,7 @@ def page(name: str, document: Document, site: Site) -> str:
         f"<title>{title}</title>\n<style>\n{stylesheet(site.theme)}\n{LAYOUT}"
         f"body {{ background: {background}; color-scheme: {site.theme}; }}\n</style>\n</head>\n"
         f"<body>\n{_bar(name, site)}\n"
-        f'<main class="profile markdown-body">\n'
+        f'<main class="profile">\n'
         f'<p class="path">{escape(site.repo)} / {escape(name)}</p>\n'
         f'<article class="markdown-body">\n{body}</article>\n</main>\n</body>\n</html>\n'
     )

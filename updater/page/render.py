@@ -30,6 +30,7 @@ ALERT_RE = re.compile(
     r"<blockquote>\n<p>\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\](?:\n|<br />\n|</p>\n<p>)",
     re.IGNORECASE,
 )
+TASK_LIST_RE = re.compile(r'<(ul|ol)>(?=\n<li class="task-list-item">)')
 TASK_RE = re.compile(r"<li>(\n?<p>)?\[([ xX])\](?=\s)")
 HEADING_RE = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL)
 TAG_OR_TEXT_RE = re.compile(r"(<[^>]*>)|([^<]+)")
@@ -162,7 +163,7 @@ def _emoji(html: str) -> str:
             elif name in ("/code", "/pre"):
                 code = max(0, code - 1)
             out.append(tag)
-        elif code:
+        elif code or ":" not in text:
             out.append(text)
         else:
             out.append(
@@ -185,7 +186,8 @@ def slug(text: str) -> str:
 
 
 def _anchors(html: str) -> str:
-    """An id on every heading (`user-content-` + slug; repeats numbered), as GitHub adds."""
+    """A permalink anchor in every heading (`user-content-` + slug; repeats numbered), as GitHub
+    adds; an id the author wrote stays on the heading."""
     seen: dict[str, int] = {}
 
     def add(match: re.Match[str]) -> str:
@@ -193,11 +195,12 @@ def _anchors(html: str) -> str:
         base = slug(text)
         count = seen.get(base, 0)
         seen[base] = count + 1
-        anchor = base if count == 0 else f"{base}-{count}"
-        attributes = re.sub(r'\sid="[^"]*"', "", match[2])
-        return (
-            f'<h{match[1]} id="user-content-{escape(anchor)}"{attributes}>{match[3]}</h{match[1]}>'
+        anchor = escape(base if count == 0 else f"{base}-{count}")
+        link = (
+            f'<a id="user-content-{anchor}" class="anchor" aria-hidden="true" '
+            f'href="#user-content-{anchor}"></a>'
         )
+        return f"<h{match[1]}{match[2]}>{link}{match[3]}</h{match[1]}>"
 
     return HEADING_RE.sub(add, html)
 
@@ -218,7 +221,7 @@ def _task_lists(html: str) -> str:
             f'<input type="checkbox" class="task-list-item-checkbox" disabled{checked}>'
         )
 
-    return TASK_RE.sub(box, html)
+    return TASK_LIST_RE.sub(r'<\1 class="contains-task-list">', TASK_RE.sub(box, html))
 
 
 def _close_alerts(html: str) -> str:

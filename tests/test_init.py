@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
-from updater.adopt import ActionPin, to_template, workflow
+from updater.adopt import ActionPin, to_template, unescape, workflow
 from updater.cli import main
 from updater.cv import load_cv
 from updater.errors import InputError
@@ -72,6 +72,31 @@ def test_random_texts_of_tricky_pieces_round_trip(tmp_path: Path) -> None:
     for _ in range(300):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         assert rendered(to_template(text, "PAGE.md"), tmp_path) == text, repr(text)
+
+
+def test_unescape_gives_back_the_text_after_the_header() -> None:
+    pieces = ["{", "{{", "{%", "{#", "\r", "\n", "\r\n", "x", '"', "}}"]
+    rng = random.Random(9)
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        template = unescape(to_template(text, "README.md"))
+        assert template.split("#}", 1)[1].split("\n", 1)[1] == text, repr(text)
+
+
+def test_check_finds_no_leftover_template_syntax_in_an_adopted_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(ROOT / "tests/fixtures/profiles/19-jinja-in-prose.md", tmp_path / "README.md")
+    assert init(tmp_path) == 0
+    capsys.readouterr()
+    assert main(["check", str(tmp_path / "README.md")]) == 0
+    out, err = capsys.readouterr()
+    assert "[template-syntax]" not in out
+    assert "0 error(s)" in err
+    # The same text in a page whose template does not hold it is still reported.
+    (tmp_path / "templates/README.md.j2").write_text("# Hi\n", encoding="utf-8")
+    assert main(["check", str(tmp_path / "README.md")]) == 1
+    assert "[template-syntax]" in capsys.readouterr().out
 
 
 def test_the_template_starts_with_a_comment_that_leaves_no_trace(tmp_path: Path) -> None:

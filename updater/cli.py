@@ -201,6 +201,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="text, or GitHub Actions annotations (%(default)s)",
     )
 
+    p = sub.add_parser(
+        "init",
+        help="adopt hand-written pages: FILE becomes templates/FILE.j2, plus data and workflow",
+    )
+    p.add_argument("files", nargs="*", default=["README.md"], metavar="FILE", help="(README.md)")
+    p.add_argument("--force", action="store_true", help="overwrite files that already exist")
+    p.add_argument(
+        "--action-repo", help="OWNER/NAME of this tool on GitHub (default: where it came from)"
+    )
+    p.add_argument(
+        "--action-ref", help="full commit SHA the workflow pins (default: the installed commit)"
+    )
+    p.add_argument("--branch", help="branch the workflow commits to (default: origin's default)")
+    p.add_argument("--root", type=Path, default=Path(), help="profile repository (%(default)s)")
+
     p = sub.add_parser("schema", help="write the JSON Schema of data/cv.yaml")
     p.add_argument("--output", type=Path, default=Path("schema/cv.schema.json"))
     p.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
@@ -223,7 +238,7 @@ def _paths(args: argparse.Namespace) -> Paths:
     return Paths(args.data, args.stats, args.templates, args.root)
 
 
-def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR0911
     if args.command == "validate":
         return validate(_paths(args))
     if args.command == "render":
@@ -242,6 +257,17 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return check(args.files, strict=args.strict, output_format=args.format)
     if args.command == "schema":
         return schema(args.output, args.check)
+    if args.command == "init":
+        from updater.commands.init import init
+
+        return init(
+            args.root,
+            args.files,
+            force=args.force,
+            action_repo=args.action_repo,
+            action_ref=args.action_ref,
+            branch=args.branch,
+        )
     raise AssertionError(args.command)  # pragma: no cover - argparse restricts the choices
 
 

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from updater.adopt import unescape
 from updater.errors import InputError
 from updater.files import read_text
 from updater.page.check import ERROR, Context, Finding, anchors
@@ -26,6 +27,7 @@ def check(
     findings: list[Finding] = []
     for path, document in documents.items():
         template = read_text(path.parent / "templates" / f"{path.name}.j2")
+        template = unescape(template) if template is not None else None  # adopted pages
         findings += lint(document, Context(str(path), path.parent, root, template, pages))
     for finding in findings:
         line = finding.annotation() if output_format == "github" else finding.format()

@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURES
-from updater.preview import CONTENT_WIDTH_PX, page
+from updater.page.parse import parse
+from updater.page.preview import CONTENT_WIDTH_PX, views
+from updater.page.render import Site
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM = next((path for name in BROWSERS if (path := shutil.which(name))), None)
@@ -31,7 +33,7 @@ pytestmark = [
 PROBE = """
 <script>
 addEventListener("load", () => {
-  const article = document.querySelector(".markdown-body");
+  const article = document.querySelector("article.markdown-body");
   const box = article.getBoundingClientRect();
   const img = article.querySelector("img");
   const overflowing = [...article.querySelectorAll("*")]
@@ -91,7 +93,8 @@ def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp_path = tmp_path_factory.mktemp("browser")
     readme = (FIXTURES / "seed" / "README.expected.md").read_text(encoding="utf-8")
     preview = tmp_path / "preview.html"
-    preview.write_text(page(readme, "hyunwoongko/hyunwoongko", "main"), encoding="utf-8")
+    light = views("README.md", parse(readme), Site("hyunwoongko/hyunwoongko", "main"))
+    preview.write_text(light["README.md.html"], encoding="utf-8")
     # The avatar lives on github.com; offline, a local image of the same kind stands in.
     avatar = re.search(r'<img src="([^"]+)"', preview.read_text(encoding="utf-8"))
     assert avatar
@@ -116,7 +119,7 @@ def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_shows_the_cv_section_headings(measured: dict[str, Any]) -> None:
     headings = measured["headings"]
-    assert headings[:3] == ["Curriculum Vitae", "1. Who am I?", "2. Skill Sets"]
+    assert headings[:3] == ["Curriculum Vitae", "1. Who am I?", "2. Skill Sets"], headings
     assert "3. Biography" in headings and "4. How to contact?" in headings
     assert "[2024.06 ~ present] Machine Learning Researcher at Kakao" in headings
 
@@ -135,3 +138,98 @@ def test_totals_line_is_shown(measured: dict[str, Any]) -> None:
 def test_no_text_overflows_the_content_width(measured: dict[str, Any]) -> None:
     assert measured["overflowing"] == []
     assert measured["scrolls"] is False
+
+
+# Which theme images show, and how GitHub's CSS lays out the features, in one view.
+THEME_PROBE = """
+<script>
+addEventListener("load", () => {
+  const visible = (el) => el && getComputedStyle(el).display !== "none";
+  const images = [...document.querySelectorAll("article img")]
+    .filter(visible)
+    .map((img) => img.getAttribute("alt") + "=" + img.getAttribute("src").split("/").pop());
+  const summaryHeading = document.querySelector("summary h2");
+  const task = document.querySelector(".task-list-item");
+  const quote = document.querySelector("blockquote");
+  const alert = document.querySelector(".markdown-alert-warning");
+  const result = {
+    images: images,
+    background: getComputedStyle(document.body).backgroundColor,
+    summaryHeading: summaryHeading && getComputedStyle(summaryHeading).display,
+    taskBullet: task && getComputedStyle(task).listStyleType,
+    quoteBar: quote && getComputedStyle(quote).borderLeftStyle,
+    alertBar: alert && getComputedStyle(alert).borderLeftColor,
+  };
+  const out = document.createElement("pre");
+  out.id = "probe";
+  out.textContent = JSON.stringify(result);
+  document.body.appendChild(out);
+});
+</script>
+"""
+THEMED = """
+![light stats](https://stats.example/api?theme=default#gh-light-mode-only)
+![dark stats](https://stats.example/api?theme=dark#gh-dark-mode-only)
+
+<picture>
+  <source media="(prefers-color-scheme: dark)" srcset="https://img.example/logo-dark.png">
+  <img alt="logo" src="https://img.example/logo-light.png">
+</picture>
+
+<details open><summary><h2>Projects</h2></summary>
+
+- [x] done
+- [ ] todo
+
+</details>
+
+> quoted
+
+> [!WARNING]
+> Careful.
+"""
+
+
+@pytest.fixture(scope="module")
+def themed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    tmp_path = tmp_path_factory.mktemp("themes")
+    results = {}
+    for name, document in views("README.md", parse(THEMED), Site("o/o", "main")).items():
+        probe = tmp_path / name
+        probe.write_text(document.replace("</body>", THEME_PROBE + "</body>"), encoding="utf-8")
+        dom = chromium(tmp_path, "--virtual-time-budget=3000", "--dump-dom", probe.as_uri()).stdout
+        match = re.search(r'<pre id="probe">(.*?)</pre>', dom, flags=re.DOTALL)
+        assert match, dom[-2000:]
+        results["dark" if ".dark." in name else "light"] = json.loads(html.unescape(match[1]))
+    return results
+
+
+@pytest.mark.parametrize(
+    ("theme", "images", "background"),
+    [
+        (
+            "light",
+            ["light stats=api?theme=default#gh-light-mode-only", "logo=logo-light.png"],
+            "rgb(255, 255, 255)",
+        ),
+        (
+            "dark",
+            ["dark stats=api?theme=dark#gh-dark-mode-only", "logo=logo-dark.png"],
+            "rgb(13, 17, 23)",
+        ),
+    ],
+)
+def test_each_view_shows_its_theme(
+    themed: dict[str, dict[str, Any]], theme: str, images: list[str], background: str
+) -> None:
+    assert themed[theme]["images"] == images
+    assert themed[theme]["background"] == background
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_github_css_lays_out_the_features(themed: dict[str, dict[str, Any]], theme: str) -> None:
+    result = themed[theme]
+    assert result["summaryHeading"] == "inline-block"
+    assert result["taskBullet"] == "none"
+    assert result["quoteBar"] == "solid"
+    assert result["alertBar"] not in ("", "rgba(0, 0, 0, 0)")

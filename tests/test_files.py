@@ -177,8 +177,7 @@ def test_every_command_that_reads_a_page_names_a_bad_file(
         readme.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" if kind == "binary" else b"caf\xe9\n")
     args = {
         "check": ["check", str(readme)],
-        "preview": ["preview", "--readme", str(readme), "--repo", "o/o", "--output",
-                    str(profile.root / "p.html")],
+        "preview": ["preview", str(readme), "--repo", "o/o", "--output-dir", str(profile.root / "p")],
         "render --check": ["render", "--offline", "--check", *paths_args(profile)],
     }[command]  # fmt: skip
     assert main(args) == 2

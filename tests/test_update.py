@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import socket
+import time
+
 import pytest
 
+from tests.conftest import GITHUB_TOKEN, HF_TOKEN
 from tests.fakes.github import FakeGitHub
 from tests.fakes.huggingface import FakeHub
 from tests.fakes.profile import populate
+from tests.fakes.server import Reply, json_reply
 from updater.build import Paths
 from updater.cli import main
 
@@ -43,9 +48,9 @@ def test_first_run_makes_one_commit_with_both_files(
     assert main(["update"]) == 0
     head = site.head(REPO)
     assert head.parents == [before.sha]
-    assert head.files["README.md"].startswith("# Curriculum Vitae\n")
-    assert '"hyunwoongko/kss"' in head.files["data/stats.json"]
-    assert head.files["notes.txt"] == "mine\n"  # other files untouched
+    assert head.text("README.md").startswith("# Curriculum Vitae\n")
+    assert '"hyunwoongko/kss"' in head.text("data/stats.json")
+    assert head.text("notes.txt") == "mine\n"  # other files untouched
     assert head.message.startswith(
         "Update README.md: total ★ new → 4.9k, transformer ★ new → 1.5k,"
     )
@@ -87,8 +92,8 @@ def test_branch_moved_during_the_run_keeps_the_other_commit(
     assert main(["update"]) == 0
     head = site.head(REPO)
     assert head.parents == theirs  # ours landed on top of theirs
-    assert head.files["notes.txt"] == "pushed meanwhile\n"
-    assert head.files["README.md"].startswith("# Curriculum Vitae")
+    assert head.text("notes.txt") == "pushed meanwhile\n"
+    assert head.text("README.md").startswith("# Curriculum Vitae")
     assert "moved during the run (attempt 1 of 3)" in capsys.readouterr().err
 
 
@@ -111,7 +116,7 @@ def test_branch_that_keeps_moving_gives_up_without_forcing(
 @pytest.mark.parametrize(
     ("setup", "message"),
     [
-        ("bad token", "GitHub rejected the token (401 Bad credentials): check GITHUB_TOKEN"),
+        ("bad token", "GitHub rejected the token (401 Bad credentials): GITHUB_TOKEN is wrong"),
         ("read-only token", "give the job `permissions: contents: write`"),
         (
             "missing repository",
@@ -139,6 +144,8 @@ def test_errors_exit_3_commit_nothing_and_name_the_fix(
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+    if setup != "read-only token":  # known only when writing
+        assert site.queries == []  # the target is checked before anything is fetched
 
 
 def test_no_token_refuses_before_any_work(
@@ -150,12 +157,48 @@ def test_no_token_refuses_before_any_work(
     assert "GITHUB_TOKEN is not set" in capsys.readouterr().err
 
 
-def test_no_target_repository_is_a_usage_error(
+def test_without_repo_it_commits_to_the_profile_repository(
     site: FakeGitHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("GITHUB_REPOSITORY")
+    before = site.head(REPO).sha
+    assert main(["update"]) == 0  # tracking.github_user: hyunwoongko -> hyunwoongko/hyunwoongko
+    assert site.head(REPO).parents == [before]
+
+
+def test_no_target_repository_is_a_usage_error(
+    site: FakeGitHub, profile: Paths, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    monkeypatch.delenv("GITHUB_REPOSITORY")
+    text = profile.data.read_text(encoding="utf-8")
+    profile.data.write_text(
+        text.replace("github_user: hyunwoongko", "github_user: null"), encoding="utf-8"
+    )
     assert main(["update"]) == 2
+    assert "no target repository: pass --repo OWNER/NAME, set GITHUB_REPOSITORY" in (
+        capsys.readouterr().err
+    )
     assert main(["update", "--repo", "not a repo"]) == 2
+    assert site.count() == 0
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "abc", "nan", "inf"])
+def test_deadline_must_be_a_positive_number(
+    site: FakeGitHub, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["update", "--deadline", value]) == 2
+    assert "--deadline" in capsys.readouterr().err
+    assert site.count() == 0
+
+
+def test_help_explains_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["update", "--help"]) == 0
+    out = capsys.readouterr().out
+    for option in ("--repo", "--branch", "--dry-run", "--offline", "--strict", "--deadline",
+                   "--keepalive-days", "--data", "--stats", "--templates", "--root"):  # fmt: skip
+        assert option in out
+    assert "profile repository" in out and "exit codes" in out
 
 
 def test_dry_run_writes_nothing_anywhere(
@@ -194,7 +237,9 @@ def test_job_summary_and_outputs_under_actions(
     assert "- `github` hyunwoongko/pecab: not found or private" in summary
     assert "- kss ★ new → 1.3k" in summary
     assert f"**Commit:** [{sha[:7]}](https://github.com/{REPO}/commit/{sha})" in summary
-    assert (folder / "output").read_text(encoding="utf-8") == f"changed=true\ncommit={sha}\n"
+    assert (folder / "output").read_text(encoding="utf-8") == (
+        f"changed=true\ncommit={sha}\npages=README.md\n"
+    )
     out = capsys.readouterr().out
     assert "::warning title=github%3A hyunwoongko/pecab::not found or private" in out
     # A second run: no commit, and the summary says why.
@@ -202,7 +247,9 @@ def test_job_summary_and_outputs_under_actions(
     assert "**No commit:** every page on main already shows this text" in (
         folder / "summary.md"
     ).read_text(encoding="utf-8")
-    assert (folder / "output").read_text(encoding="utf-8").endswith("changed=false\ncommit=\n")
+    assert (
+        (folder / "output").read_text(encoding="utf-8").endswith("changed=false\ncommit=\npages=\n")
+    )
 
 
 def test_nothing_written_for_actions_outside_actions(
@@ -210,3 +257,228 @@ def test_nothing_written_for_actions_outside_actions(
 ) -> None:
     assert main(["update"]) == 0
     assert "::warning" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("protection", "said", "kind"),
+    [
+        ("branch", "Protected branch update failed for refs/heads/main.", "is protected"),
+        ("ruleset", "Repository rule violations found Changes must be made through a pull request.",
+         "is guarded by a ruleset"),
+    ],
+)  # fmt: skip
+def test_protected_branch_or_ruleset_is_one_attempt_and_one_clear_message(
+    site: FakeGitHub, protection: str, said: str, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.protection = protection
+    before = site.head(REPO).sha
+    assert main(["update"]) == 3
+    assert site.head(REPO).sha == before
+    assert writes(site) == [
+        f"POST /repos/{REPO}/git/trees",
+        f"POST /repos/{REPO}/git/commits",
+        f"PATCH /repos/{REPO}/git/refs/heads/main",
+    ]  # one attempt: no orphaned retries
+    err = capsys.readouterr().err
+    assert f'error: {REPO}: branch main {kind}: GitHub refused the commit (422 "{said}")' in err
+    assert "To publish, let the identity that commits through (Settings > " in err
+    assert "publish to another branch with --branch NAME" in err
+    assert "moved" not in err and "Traceback" not in err
+
+
+def test_remote_readme_of_2_mb_is_compared_and_replaced(site: FakeGitHub) -> None:
+    big = "# big\n" + "x" * 80 + "\n"
+    site.push(REPO, {"README.md": big * (2 * 1024 * 1024 // len(big))}, "A big README")
+    assert main(["update"]) == 0
+    assert site.head(REPO).text("README.md").startswith("# Curriculum Vitae\n")
+    assert site.count("GET", "/contents/") == 0  # read as blobs: the contents API stops at 1 MB
+    site.requests.clear()
+    assert main(["update"]) == 0
+    assert writes(site) == []
+
+
+def test_remote_readme_in_latin_1_is_diffed_and_replaced(
+    site: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.push(REPO, {"README.md": "Caf\xe9 cr\xe8me\n".encode("latin-1")}, "Latin-1")
+    assert main(["update", "--dry-run"]) == 0
+    assert "-Caf\ufffd cr\ufffdme" in capsys.readouterr().out
+    assert main(["update"]) == 0
+    assert site.head(REPO).text("README.md").startswith("# Curriculum Vitae\n")
+
+
+@pytest.mark.parametrize(
+    ("stats", "warning"),
+    [
+        ('{"note": "caf\xe9"}\n'.encode("latin-1"), "data/stats.json (on GitHub) is not UTF-8"),
+        (b"{not json", "data/stats.json (on GitHub):1:2: invalid JSON"),
+    ],
+)
+def test_unusable_remote_stats_keeps_the_local_snapshot_with_a_warning(
+    site: FakeGitHub, stats: bytes, warning: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.push(REPO, {"data/stats.json": stats}, "Broken stats")
+    assert main(["update"]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: {warning}" in err
+    assert "naming the changes against the local snapshot instead" in err
+    assert site.head(REPO).text("data/stats.json").startswith("{")
+
+
+def test_dry_run_checks_the_target_first_and_goes_on_offline(
+    site: FakeGitHub, fake_hub: FakeHub, profile: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile.page("README.md").write_text("local README\n", encoding="utf-8")
+    assert main(["update", "--dry-run", "--repo", "hyunwoongko/nope"]) == 0
+    out, err = capsys.readouterr()
+    assert "repository not found, or the token cannot see it" in err
+    assert (
+        "dry run goes on offline: numbers from the snapshot, compared with the files on disk" in err
+    )
+    assert site.queries == [] and fake_hub.count() == 0  # nothing fetched
+    assert out.startswith("--- README.md (on disk)\n+++ README.md (rendered)\n")
+    assert "\n-local README\n" in out
+    assert writes(site) == []
+
+
+def test_in_actions_only_the_checked_out_branch_is_published(
+    site: FakeGitHub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_REF", "refs/heads/feature")
+    before = site.head(REPO).sha
+    assert main(["update"]) == 2
+    err = capsys.readouterr().err
+    assert "this run checked out refs/heads/feature but would commit to main" in err
+    assert "pass --branch feature to publish there, or use --dry-run" in err
+    assert site.head(REPO).sha == before and site.queries == []
+    assert main(["update", "--dry-run"]) == 0  # renders and reports
+    assert writes(site) == []
+    monkeypatch.setenv("GITHUB_REF", "refs/heads/main")
+    assert main(["update"]) == 0
+    assert site.head(REPO).sha != before
+
+
+def test_publishing_honours_the_deadline(
+    site: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The ref update hangs far past --deadline (and past the 15 s read timeout).
+    site.script("PATCH", "/git/refs/", Reply(delay=60))
+    started = time.monotonic()
+    assert main(["update", "--deadline", "4"]) == 3
+    assert time.monotonic() - started < 4 + 5
+    assert "cannot move the branch: no answer within the time left for publishing (--deadline)" in (
+        capsys.readouterr().err
+    )
+
+
+def no_command_but_ours(name: str, text: str) -> None:
+    """No line of text is a workflow command except the ones the tool writes on purpose."""
+    commands = [line for line in text.splitlines() if line.lstrip().startswith("::")]
+    assert all(line.startswith(("::warning title=", "::add-mask::")) for line in commands), (
+        name, commands,
+    )  # fmt: skip
+    assert "##[" not in text, name
+
+
+def test_secrets_echoed_by_servers_reach_no_output_channel(
+    site: FakeGitHub, fake_hub: FakeHub, monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    folder = tmp_path_factory.mktemp("gh")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(folder / "summary.md"))
+    monkeypatch.setenv("GITHUB_OUTPUT", str(folder / "output"))
+    echo = f"bad token {GITHUB_TOKEN} / {HF_TOKEN}\n::error::injected\n##[error]old"
+    site.script("POST", "/graphql", *[json_reply({"message": echo}, 500)] * 100)
+    fake_hub.script("GET", "/api/models/", *[json_reply({"error": echo}, 500)] * 30)
+    assert main(["update", "--strict"]) == 3
+    site.script("POST", "/graphql", *[json_reply({"message": echo}, 500)] * 100)
+    assert main(["update"]) == 0
+    out, err = capsys.readouterr()
+    channels = {
+        "stdout": out, "stderr": err,
+        "summary": (folder / "summary.md").read_text(encoding="utf-8"),
+        "output": (folder / "output").read_text(encoding="utf-8"),
+        "commit": site.head(REPO).message,
+    }  # fmt: skip
+    assert "bad token *** / ***" in channels["summary"]  # the echo did reach every channel
+    masks = [f"::add-mask::{GITHUB_TOKEN}\n", f"::add-mask::{HF_TOKEN}\n"]
+    assert out.startswith("".join(masks))  # the runner hides them from the start
+    channels["stdout"] = out.replace(masks[0], "").replace(masks[1], "")
+    for name, text in channels.items():
+        assert GITHUB_TOKEN not in text and HF_TOKEN not in text, name
+        no_command_but_ours(name, text)
+
+
+def test_a_crafted_repository_name_cannot_start_a_workflow_command(
+    site: FakeGitHub, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    summary = tmp_path_factory.mktemp("gh") / "summary.md"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    site.rename("hyunwoongko/kss", "hyunwoongko/kss\n::error::pwned\r::set-output name=x::y")
+    assert main(["update"]) == 0
+    out, err = capsys.readouterr()
+    assert "renamed to hyunwoongko/kss\n> ::error::pwned\n> ::set-output" in err
+    assert "::warning title=renamed repository::hyunwoongko/kss is now hyunwoongko/kss%0A> " in out
+    for name, text in {"stdout": out, "stderr": err, "summary": summary.read_text()}.items():
+        no_command_but_ours(name, text)
+
+
+def tree_paths(fake: FakeGitHub) -> list[list[str]]:
+    """The paths each tree written held: what each commit changed."""
+    return [
+        [entry["path"] for entry in r.json()["tree"]]
+        for r in fake.requests
+        if r.method == "POST" and r.path.endswith("/git/trees")
+    ]
+
+
+def test_every_changed_page_in_one_commit_and_an_unchanged_page_left_out(
+    site: FakeGitHub, profile: Paths
+) -> None:
+    (profile.templates / "RESUME.md.j2").write_text("# Resume\n\nStatic text.\n", encoding="utf-8")
+    before = site.head(REPO).sha
+    assert main(["update"]) == 0
+    head = site.head(REPO)
+    assert head.parents == [before]  # one commit for both pages
+    assert head.text("RESUME.md") == "# Resume\n\nStatic text.\n"
+    assert head.message.startswith("Update README.md, RESUME.md: total ★ new → ")
+    assert tree_paths(site) == [["README.md", "RESUME.md", "data/stats.json"]]
+    site.requests.clear()
+    site.repos["hyunwoongko/kss"].stars = 9_999  # README.md changes, RESUME.md does not
+    assert main(["update"]) == 0
+    assert tree_paths(site) == [["README.md", "data/stats.json"]]
+    assert site.head(REPO).message.startswith("Update README.md: total ★ 4.9k → 13.6k, kss ★ 1.3k")
+    site.requests.clear()
+    assert main(["update"]) == 0
+    assert writes(site) == []  # no page changed: no commit at all
+
+
+def test_unreachable_github_names_the_fix_and_a_dry_run_goes_on_offline(
+    site: FakeGitHub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    monkeypatch.setenv("GITHUB_API_URL", closed)
+    assert main(["update"]) == 3
+    err = capsys.readouterr().err
+    assert f"{REPO}: cannot open the repository: connection failed: " in err
+    assert "check the network, and GITHUB_API_URL if you set it" in err
+    assert main(["update", "--dry-run", "--offline"]) == 0
+    out, err = capsys.readouterr()
+    assert "dry run goes on offline" in err
+    assert out.startswith("--- README.md (on disk)\n")
+
+
+def test_github_failing_says_to_run_again(
+    site: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.script("POST", "/git/commits", *[json_reply({"message": "Server Error"}, 502)] * 10)
+    assert main(["update"]) == 3
+    assert "cannot write: GitHub failed (HTTP 502: Server Error); run the update again" in (
+        capsys.readouterr().err
+    )

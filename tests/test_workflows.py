@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +37,64 @@ def test_update_has_least_privilege_and_never_races() -> None:
     workflow = load("update-readme.yml")
     assert workflow["permissions"] == {}
     [job] = workflow["jobs"].values()
-    assert job["permissions"] == {"contents": "write"}
+    # contents: write to commit; actions: write for the keepalive; nothing more.
+    assert job["permissions"] == {"contents": "write", "actions": "write"}
     assert workflow["concurrency"]["cancel-in-progress"] is False
     assert job["timeout-minutes"] <= 30
+
+
+def update_steps() -> list[dict[str, Any]]:
+    [job] = load("update-readme.yml")["jobs"].values()
+    steps = job["steps"]
+    assert isinstance(steps, list)
+    return steps
+
+
+def test_update_installs_only_locked_hashed_packages_then_the_project_alone() -> None:
+    runs = [s["run"] for s in update_steps() if "pip install" in s.get("run", "")]
+    assert runs == [
+        "python -m pip install --require-hashes --no-deps -r requirements/update.txt\n"
+        "python -m pip install --no-deps --no-build-isolation .\n"
+    ]
+    assert all("cache" not in s.get("with", {}) for s in update_steps())
+
+
+def test_lock_pins_every_package_with_hashes_from_pip_compile() -> None:
+    text = (ROOT / "requirements" / "update.txt").read_text(encoding="utf-8")
+    assert "pip-compile --generate-hashes --allow-unsafe --strip-extras" in text
+    blocks = re.split(r"\n(?=[a-z0-9])", text.split("\n#\n", 2)[2])
+    pins = [b for b in blocks if re.match(r"[a-z0-9][\w.-]*==", b)]
+    assert len(pins) >= 10
+    for block in pins:
+        assert "--hash=sha256:" in block, block.splitlines()[0]
+    names = {re.split("==", b)[0] for b in pins}
+    assert {"pygithub", "requests", "urllib3", "jinja2", "pydantic", "setuptools"} <= names
+
+
+def test_lock_input_has_the_same_ranges_as_pyproject() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    lines = (ROOT / "requirements" / "update.in").read_text(encoding="utf-8").splitlines()
+    wanted = [line for line in lines if line and not line.startswith("#")]
+    assert wanted == [*project["dependencies"], "setuptools>=69"]
+
+
+def test_dependabot_keeps_the_lock_current() -> None:
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    [pip] = [u for u in config["updates"] if u["package-ecosystem"] == "pip"]
+    assert "/requirements" in pip["directories"]
+
+
+def test_only_a_run_on_the_default_branch_publishes_and_to_that_branch() -> None:
+    [step] = [s for s in update_steps() if s.get("id") == "update"]
+    script = step["run"]
+    assert step["env"]["DEFAULT_BRANCH"] == "${{ github.event.repository.default_branch }}"
+    assert 'if [ "$GITHUB_REF" != "refs/heads/$DEFAULT_BRANCH" ]; then' in script
+    publishing = [line.strip() for line in script.splitlines() if "updater update" in line]
+    assert publishing == [
+        'updater update --dry-run --branch "$DEFAULT_BRANCH"',
+        'updater update --dry-run --branch "$DEFAULT_BRANCH"',
+        'updater update --branch "$DEFAULT_BRANCH"',
+    ]
 
 
 @pytest.mark.parametrize("path", sorted(WORKFLOWS.glob("*.yml")), ids=lambda p: p.name)

@@ -1,14 +1,23 @@
-"""GitHub Actions integration: the job summary, step outputs and warning annotations."""
+"""GitHub Actions integration: the job summary, step outputs, annotations and secret masks.
+
+Everything written here passes through one Scrubber: no secret and no workflow command can
+come out of network data, whichever channel it reaches.
+"""
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from updater.logs import Scrubber
 from updater.snapshot import Snapshot
 from updater.stats import SourceResult
 from updater.summary import kept_times
+
+SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
 @dataclass(frozen=True)
@@ -18,31 +27,54 @@ class Outcome:
     results: tuple[SourceResult, ...]
     old: Snapshot
     changes: tuple[str, ...]
-    commit_sha: str | None = None  # the README changed exactly when a commit was made
+    pages: tuple[str, ...] = ()  # the pages the commit changed
+    commit_sha: str | None = None
     commit_url: str | None = None
     note: str = ""  # why there was no commit
+    keepalive: str = ""  # what keepalive did, when it was considered
 
 
-def _escape(value: str) -> str:
-    """Workflow-command escaping: %, CR and LF would end or corrupt the command."""
+def escape_data(value: str) -> str:
+    """Workflow-command escaping of a message: %, CR and LF would end or corrupt the command."""
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def warning_commands(results: Iterable[SourceResult]) -> Iterator[str]:
+def escape_property(value: str) -> str:
+    """Escaping of a property value (a title): also `:` and `,`, which end it."""
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def mask_commands(secrets: Iterable[str]) -> Iterator[str]:
+    """`::add-mask::` lines so the runner hides every secret, even where it arrives altered."""
+    for secret in secrets:
+        if secret and "\n" not in secret and "\r" not in secret:
+            yield f"::add-mask::{secret}"
+
+
+def warning_command(title: str, message: str, scrub: Scrubber) -> str:
+    """One `::warning` line; title and message are scrubbed, then escaped."""
+    return f"::warning title={escape_property(scrub(title))}::{escape_data(scrub(message))}"
+
+
+def warning_commands(results: Iterable[SourceResult], scrub: Scrubber) -> Iterator[str]:
     """`::warning` lines for every failed or stale item."""
     for result in results:
         for failure in result.failures:
-            title = (
-                _escape(f"{result.source}: {failure.item}").replace(":", "%3A").replace(",", "%2C")
-            )
-            yield f"::warning title={title}::{_escape(failure.reason)}"
+            yield warning_command(f"{result.source}: {failure.item}", failure.reason, scrub)
         for rename in result.renames:
             message = f"{rename.old} is now {rename.new}: update data/cv.yaml"
-            yield f"::warning title=renamed repository::{_escape(message)}"
+            yield warning_command("renamed repository", message, scrub)
 
 
-def summary_markdown(outcome: Outcome) -> str:
-    """The markdown appended to GITHUB_STEP_SUMMARY."""
+def print_commands(lines: Iterable[str]) -> None:
+    """Write workflow commands (already built safe) to stdout, where the runner reads them."""
+    for line in lines:
+        sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def summary_markdown(outcome: Outcome, scrub: Scrubber) -> str:
+    """The markdown appended to GITHUB_STEP_SUMMARY; network text is scrubbed, one line each."""
     lines = [
         "## Profile README update",
         "",
@@ -58,22 +90,34 @@ def summary_markdown(outcome: Outcome) -> str:
     failures = [(r.source, f) for r in outcome.results for f in r.failures]
     if failures:
         lines += ["", "**Failures** (last known numbers kept):", ""]
-        lines += [f"- `{source}` {f.item}: {f.reason}" for source, f in failures]
-    lines += ["", "**README:** " + ("changed" if outcome.commit_sha else "unchanged")]
-    lines += [f"- {c}" for c in outcome.changes]
+        lines += [f"- `{s}` {scrub.line(f.item)}: {scrub.line(f.reason)}" for s, f in failures]
+    shown = ", ".join(outcome.pages) if outcome.pages else "unchanged"
+    lines += ["", f"**Pages changed:** {shown}"]
+    lines += [f"- {scrub.line(c)}" for c in outcome.changes]
     if outcome.commit_url:
-        lines += ["", f"**Commit:** [{(outcome.commit_sha or '')[:7]}]({outcome.commit_url})"]
+        short, url = (outcome.commit_sha or "")[:7], scrub.line(outcome.commit_url)
+        lines += ["", f"**Commit:** [{short}]({url})"]
     else:
-        lines += ["", f"**No commit:** {outcome.note}"]
+        lines += ["", f"**No commit:** {scrub.line(outcome.note)}"]
+    if outcome.keepalive:
+        lines += ["", f"**Keepalive:** {scrub.line(outcome.keepalive)}"]
     return "\n".join(lines) + "\n"
 
 
-def write_step_files(outcome: Outcome, summary: Path | None, output: Path | None) -> None:
-    """Append the job summary and the `changed` / `commit` outputs where Actions asks for them."""
+def step_outputs(outcome: Outcome) -> str:
+    """`changed`, `commit` and `pages` for later steps; each value is checked to be one line."""
+    sha = outcome.commit_sha if outcome.commit_sha and SHA.match(outcome.commit_sha) else ""
+    pages = ",".join(p for p in outcome.pages if re.fullmatch(r"[\w./-]+", p))
+    return f"changed={'true' if sha else 'false'}\ncommit={sha}\npages={pages}\n"
+
+
+def write_step_files(
+    outcome: Outcome, summary: Path | None, output: Path | None, scrub: Scrubber
+) -> None:
+    """Append the job summary and the step outputs where Actions asks for them."""
     if summary is not None:
         with summary.open("a", encoding="utf-8") as handle:
-            handle.write(summary_markdown(outcome))
+            handle.write(summary_markdown(outcome, scrub))
     if output is not None:
         with output.open("a", encoding="utf-8") as handle:
-            handle.write(f"changed={'true' if outcome.commit_sha else 'false'}\n")
-            handle.write(f"commit={outcome.commit_sha or ''}\n")
+            handle.write(step_outputs(outcome))

@@ -13,6 +13,7 @@ import jinja2
 from updater.cv import CV, Tracking, load_cv
 from updater.errors import InputError, ValidationFailed, sort_problems
 from updater.links import Targets, discover
+from updater.page.annotate import links as page_links
 from updater.pages import Page
 from updater.pages import discover as discover_pages
 from updater.render import load_templates, render_pages
@@ -95,7 +96,8 @@ def _urls(cv: CV, pages: Mapping[str, str]) -> Iterator[str]:
     for text in cv.texts():
         yield from _URL_RE.findall(text)
     for text in pages.values():
-        yield from _URL_RE.findall(text)
+        # Only the links a reader can click: not code, comments or reference definitions.
+        yield from (link.url for link in page_links(text))
     yield from _tracked(cv.tracking)
 
 

@@ -17,6 +17,10 @@ from updater.errors import POSITION_RE, InputError, UpdaterError, ValidationFail
 if TYPE_CHECKING:
     from updater.build import Fetcher, Paths
     from updater.commands.update import TargetFactory
+    from updater.links import Targets
+    from updater.snapshot import Snapshot
+    from updater.sources.http import Deadline
+    from updater.stats import SourceResult
 
 # Every command is imported where it runs: `updater --help` starts without Jinja2, pydantic,
 # PyGithub or cmarkgfm, and `validate` without the network and HTML libraries.
@@ -150,6 +154,68 @@ def _command(
     )
 
 
+def _days(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of days, got {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 (off) or a positive number, got {text!r}")
+    return value
+
+
+UPDATE_HELP = """\
+Fetch the live numbers, render every page and commit the pages whose text changed, with
+data/stats.json, to GitHub in one commit (never forced). No page changed: no commit.
+The target is checked first, before anything is fetched."""
+UPDATE_EPILOG = """\
+environment: GITHUB_TOKEN (needs contents: write; actions: write for the keepalive),
+HF_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_GRAPHQL_URL, HF_ENDPOINT.
+exit codes: 0 done (committed or nothing to commit), 2 bad input or usage,
+3 a publishing failure (token, permission, protected branch) or --strict and a source failed."""
+
+
+def _update_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "update", help="fetch, render and commit the pages that changed", description=UPDATE_HELP,
+        epilog=UPDATE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_common()],
+    )  # fmt: skip
+    _paths_options(p)
+    p.add_argument(
+        "--repo", metavar="OWNER/NAME",
+        help="repository to commit to (default: GITHUB_REPOSITORY, else the profile repository "
+        "USER/USER of tracking.github_user in the CV)",
+    )  # fmt: skip
+    p.add_argument(
+        "--branch", help="branch to commit to (default: the repository's default branch)"
+    )
+    p.add_argument(
+        "--dry-run", action="store_true",
+        help="print each changed page's diff and the commit message; write nothing. When the "
+        "repository cannot be read, compare with the files on disk, offline, and say so",
+    )  # fmt: skip
+    p.add_argument(
+        "--offline", action="store_true",
+        help="fetch nothing: render from the numbers in data/stats.json",
+    )  # fmt: skip
+    p.add_argument(
+        "--strict", action="store_true",
+        help="commit nothing and exit 3 if any source fails (default: keep its last known numbers)",
+    )  # fmt: skip
+    p.add_argument(
+        "--deadline", type=_positive_seconds, default=120.0, metavar="SECONDS",
+        help="time for the whole run (default: %(default)g): the fetch gets it minus a reserve "
+        "for publishing (a quarter of it, at most 30 s); the process ends within it plus 5 s",
+    )  # fmt: skip
+    p.add_argument(
+        "--keepalive-days", type=_days, default=50.0, metavar="DAYS",
+        help="in GitHub Actions, when nothing is committed and the branch's last commit is this "
+        "old, re-enable this workflow so GitHub does not disable it after 60 days of inactivity "
+        "(default: %(default)g; 0 turns it off)",
+    )  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     parser = argparse.ArgumentParser(
@@ -194,20 +260,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="write nothing; print a diff and exit 1 if a page is out of date",
     )
 
-    p = _command(sub, "update", "fetch, render and commit the pages when they changed", "")
-    _paths_options(p)
-    _live_options(p)
-    p.add_argument("--repo", help="OWNER/NAME to commit to (default: GITHUB_REPOSITORY)")
-    p.add_argument("--branch", help="branch to commit to (default: the repository's default)")
-    p.add_argument(
-        "--dry-run", action="store_true", help="print the diff and commit message; write nothing"
-    )
+    _update_parser(sub)
 
-    p = _command(
-        sub, "preview", "write README.md as a standalone HTML page, as GitHub shows it", ""
+    p = sub.add_parser(
+        "preview",
+        parents=[_common()],
+        help="write each page as standalone HTML, as GitHub shows it, in light and dark",
+        description="Writes DIR/NAME.html (light) and DIR/NAME.dark.html (dark) for each page; "
+        "links between pages go to the local previews.",
     )
-    p.add_argument("--readme", type=Path, default=Path("README.md"), help="input (%(default)s)")
-    p.add_argument("--output", type=Path, default=Path("preview.html"), help="(%(default)s)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="pages to preview (default: each templates/NAME.j2 rendered to NAME, README.md first)",
+    )
+    p.add_argument(
+        "--output-dir", type=Path, default=Path("preview"), help="where to write (%(default)s)"
+    )
     p.add_argument(
         "--repo",
         help="OWNER/NAME for relative links (default: GITHUB_REPOSITORY, "
@@ -217,10 +288,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--data", type=Path, default=DATA, help="CV, for tracking.github_user (%(default)s)"
     )
-    p.add_argument("--open", action="store_true", help="open it in the default browser")
+    p.add_argument("--open", action="store_true", help="open README's preview in the browser")
 
-    p = _command(sub, "check", "lint README.md as GitHub will show it; exit 1 on findings", "")
-    p.add_argument("readme", nargs="?", type=Path, default=Path("README.md"))
+    p = sub.add_parser(
+        "check",
+        parents=[_common()],
+        help="lint pages as GitHub will show them; exit 1 on errors",
+        description="Prints FILE:LINE:COL: error|warning: message [rule]. Silence a rule with "
+        "<!-- check-disable-next-line RULE -->, check-disable-line, check-disable/check-enable "
+        "or check-disable-file.",
+    )
+    p.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="pages to check (default: each templates/NAME.j2 rendered to NAME, README.md first)",
+    )
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="text, or GitHub Actions annotations (%(default)s)",
+    )
+
+    p = sub.add_parser(
+        "init",
+        parents=[_common()],
+        help="adopt hand-written pages: FILE becomes templates/FILE.j2, plus data and workflow",
+    )
+    p.add_argument("files", nargs="*", default=["README.md"], metavar="FILE", help="(README.md)")
+    p.add_argument("--force", action="store_true", help="overwrite files that already exist")
+    p.add_argument(
+        "--action-repo", help="OWNER/NAME of this tool on GitHub (default: where it came from)"
+    )
+    p.add_argument(
+        "--action-ref", help="full commit SHA the workflow pins (default: the installed commit)"
+    )
+    p.add_argument("--branch", help="branch the workflow commits to (default: origin's default)")
+    p.add_argument("--root", type=Path, default=Path(), help="profile repository (%(default)s)")
 
     p = _command(
         sub,
@@ -261,7 +368,7 @@ def _paths(args: argparse.Namespace) -> Paths:
     return Paths(args.data, args.stats, args.templates, args.root)
 
 
-def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR0911
     if args.command == "validate":
         from updater.commands.validate import validate
 
@@ -272,24 +379,31 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         fetch = None if args.offline else live_fetcher(settings, args.deadline)
         return render(_paths(args), fetch, check=args.check, strict=args.strict)
     if args.command == "update":
-        from updater.commands.update import UpdateOptions, update
-
-        fetch = None if args.offline else live_fetcher(settings, args.deadline)
-        options = UpdateOptions(args.repo, args.branch, args.dry_run, args.strict)
-        return update(_paths(args), fetch, target_opener(settings), options, settings)
+        return _update(args, settings)
     if args.command == "preview":
         from updater.commands.preview import preview
 
         repo = args.repo or settings.github_repository or _profile_repo(args.data)
-        return preview(args.readme, args.output, repo, args.branch, args.open)
+        return preview(args.files, args.output_dir, repo, args.branch, args.open)
     if args.command == "check":
         from updater.commands.check import check
 
-        return check(args.readme)
+        return check(args.files, strict=args.strict, output_format=args.format)
     if args.command == "schema":
         from updater.commands.schema import schema
 
         return schema(args.output, args.check)
+    if args.command == "init":
+        from updater.commands.init import init
+
+        return init(
+            args.root,
+            args.files,
+            force=args.force,
+            action_repo=args.action_repo,
+            action_ref=args.action_ref,
+            branch=args.branch,
+        )
     raise AssertionError(args.command)  # pragma: no cover - argparse restricts the choices
 
 
@@ -303,17 +417,39 @@ def _profile_repo(data: Path) -> str:
     return f"{user}/{user}"
 
 
-def target_opener(settings: Settings) -> TargetFactory:
-    """Opens the repository to commit to, with its own client and deadline."""
+def publish_reserve(deadline: float) -> float:
+    """The share of --deadline kept for publishing: a quarter, at most 30 s."""
+    return min(30.0, deadline / 4)
+
+
+def _update(args: argparse.Namespace, settings: Settings) -> int:
+    from updater.commands.update import UpdateOptions, update
+    from updater.sources.http import Deadline
+
+    # One clock for the whole run: the target is read first, then the fetch gets what is left
+    # minus the publishing reserve, and publishing what is left after the fetch.
+    deadline = Deadline.after(args.deadline)
+    reserve = publish_reserve(args.deadline)
+    fetch: Fetcher | None = None
+    if not args.offline:
+
+        def fetch(targets: Targets, old: Snapshot) -> tuple[SourceResult, ...]:
+            seconds = max(deadline.remaining() - reserve, 0.001)
+            return live_fetcher(settings, seconds)(targets, old)
+
+    options = UpdateOptions(args.repo, args.branch, args.dry_run, args.strict, args.keepalive_days)
+    return update(_paths(args), fetch, target_opener(settings, deadline), options, settings)
+
+
+def target_opener(settings: Settings, deadline: Deadline) -> TargetFactory:
+    """Opens the repository to commit to, with its own client, under the run's deadline."""
     from updater.publish import Target
     from updater.sources.github import make_github
-    from updater.sources.http import Deadline, Policy
+    from updater.sources.http import Policy
 
     def open_target(repo: str, branch: str | None) -> Target:
-        github = make_github(
-            settings.github_api_url, settings.github_token, Policy(), Deadline.after(120)
-        )
-        return Target(github, repo, branch)
+        github = make_github(settings.github_api_url, settings.github_token, Policy(), deadline)
+        return Target(github, repo, branch, deadline)
 
     return open_target
 

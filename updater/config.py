@@ -23,6 +23,8 @@ class Settings:
     in_actions: bool = False
     step_summary: Path | None = None
     step_output: Path | None = None
+    github_ref: str | None = None  # GITHUB_REF: what the run checked out (refs/heads/BRANCH)
+    workflow_ref: str | None = None  # GITHUB_WORKFLOW_REF: OWNER/REPO/.github/workflows/F@REF
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -42,6 +44,8 @@ class Settings:
             in_actions=env.get("GITHUB_ACTIONS") == "true",
             step_summary=Path(s) if (s := get("GITHUB_STEP_SUMMARY")) else None,
             step_output=Path(s) if (s := get("GITHUB_OUTPUT")) else None,
+            github_ref=get("GITHUB_REF"),
+            workflow_ref=get("GITHUB_WORKFLOW_REF"),
         )
 
     @property

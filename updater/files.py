@@ -49,9 +49,12 @@ def read_bytes(path: Path, limit: int | None = MAX_TEXT_BYTES) -> bytes | None:
     return data
 
 
-def decode_text(path: Path | str, data: bytes) -> str:
-    """UTF-8 text of data; a NUL byte (a binary file) or bad UTF-8 names its line and column."""
-    nul = data.find(b"\0")
+def decode_text(path: Path | str, data: bytes, nul_is_binary: bool = True) -> str:
+    """UTF-8 text of data; a NUL byte (a binary file) or bad UTF-8 names its line and column.
+
+    Templates pass nul_is_binary=False: an adopted page may hold a NUL that must round-trip.
+    """
+    nul = data.find(b"\0") if nul_is_binary else -1
     if nul >= 0:
         line, column = _byte_position(data, nul)
         raise InputError(f"{path}:{line}:{column}: binary file (NUL byte); expected UTF-8 text")

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 REDACTED = "***"
+# The Actions runner reads a line as a workflow command when, after leading blanks, it starts
+# with `::` (or holds `##[`, the old syntax): network text must never do either.
+_COMMAND_START = re.compile(r"^(\s*)::", re.MULTILINE)
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -17,20 +22,45 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+def neutralize(text: str) -> str:
+    """Text in which no line can be taken for a workflow command (`::error::`, `##[set-env]`)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _COMMAND_START.sub(r"\1> ::", text).replace("##[", "## [")
+
+
+@dataclass(frozen=True)
+class Scrubber:
+    """The one cleaning every output channel applies: secrets out, workflow commands defused."""
+
+    secrets: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, secrets: Iterable[str]) -> Scrubber:
+        """A scrubber for these secrets (empty values ignored)."""
+        return cls(tuple(s for s in secrets if s))
+
+    def __call__(self, text: str) -> str:
+        return neutralize(redact(text, self.secrets))
+
+    def line(self, text: str) -> str:
+        """One line for a value that must stay on one line (a title, a list item, an output)."""
+        return " ".join(self(text).split("\n"))
+
+
 class RedactingFilter(logging.Filter):
-    """Formats the record once and removes secrets from the message and the traceback."""
+    """Formats the record once; removes secrets and workflow commands from it and its traceback."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self.secrets = tuple(s for s in secrets if s)
+        self.scrub = Scrubber.of(secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage(), self.secrets)
+        record.msg = self.scrub(record.getMessage())
         record.args = None
         if record.exc_info:
             text = logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
-            record.msg = f"{record.msg}\n{redact(text, self.secrets)}"
+            record.msg = f"{record.msg}\n{self.scrub(text)}"
         return True
 
 

@@ -16,12 +16,12 @@ from updater.cv import CV
 from updater.errors import POSITION_RE, InputError, ValidationFailed, sort_problems
 from updater.files import decode_text, read_bytes
 from updater.links import GITHUB_REPO_RE, HF_MODEL_RE, Targets, hf_model
+from updater.page.annotate import annotate as annotate_page
 from updater.pages import Page
 from updater.snapshot import Snapshot
 from updater.templatecheck import check_template, find_column, plain_undefined, syntax_problem
 
 _UNITS = ((1_000, "k"), (1_000_000, "M"), (1_000_000_000, "B"))
-_MD_LINK_RE = re.compile(r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]\((?P<url>[^()\s]+)\)")
 
 Badge = Callable[[str], str | None]
 
@@ -101,12 +101,12 @@ def badge_for(snapshot: Snapshot) -> Badge:
 
 
 def annotate(text: str, badge: Badge) -> str:
-    """Put the live numbers right after every tracked link of a page."""
+    """Put the live numbers right after every tracked link a reader sees on the page.
 
-    def replace(match: re.Match[str]) -> str:
-        return match[0] + (badge(match["url"]) or "")
-
-    return _MD_LINK_RE.sub(replace, text)
+    The markdown-aware pass: code, comments, reference definitions and HTML attributes are
+    never touched, a link that already shows a count badge is left alone, and everything
+    between insertions is kept byte for byte."""
+    return annotate_page(text, badge)
 
 
 def _link_filter(text: str, url: str | None) -> str:
@@ -160,7 +160,7 @@ def _load_page(
 ) -> jinja2.Template | None:
     """One template, checked then compiled; its problems are added to `problems`."""
     try:
-        source = decode_text(path, read_bytes(path) or b"")
+        source = decode_text(path, read_bytes(path) or b"", nul_is_binary=False)
     except InputError as exc:
         problems.append(_with_position(str(exc)))
         return None

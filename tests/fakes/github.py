@@ -8,8 +8,9 @@ import base64
 import hashlib
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from graphql import GraphQLSchema, OperationDefinitionNode, parse, validate
@@ -44,9 +45,26 @@ class Repo:
 @dataclass
 class Commit:
     sha: str
-    files: dict[str, str]
+    files: dict[str, str | bytes]  # bytes: a file that is not UTF-8 text
     parents: list[str]
     message: str
+    date: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def text(self, path: str) -> str:
+        """A file's text (a test reads what a commit holds)."""
+        data = self.files[path]
+        return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+
+
+def git_blob_id(data: str | bytes) -> str:
+    """The id git gives a file: GitHub's tree entries carry it."""
+    raw = data.encode() if isinstance(data, str) else data
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()  # noqa: S324 - git's id
+
+
+# What GitHub answers a ref update on a protected branch and under a ruleset.
+PROTECTED = "Protected branch update failed for refs/heads/{branch}."
+RULESET = "Repository rule violations found\n\nChanges must be made through a pull request.\n\n"
 
 
 def _sha(*parts: object) -> str:
@@ -114,8 +132,14 @@ class FakeGitHub(FakeServer):
         self.renamed: dict[str, str] = {}
         self.commits: dict[str, Commit] = {}
         self.refs: dict[tuple[str, str], str] = {}
-        self.trees: dict[str, dict[str, str]] = {}
+        self.trees: dict[str, dict[str, str | bytes]] = {}
         self.queries: list[str] = []
+        self.blobs: dict[str, bytes] = {}
+        self.tree_views: dict[str, tuple[dict[str, str | bytes], str]] = {}
+        # "branch" (classic protection) or "ruleset": how ref updates are refused, as GitHub does.
+        self.protection: str | None = None
+        self.can_enable_workflows = True
+        self.enabled: list[tuple[str, str]] = []  # (repository, workflow file) per enable call
         # Called once, just before the next ref update is judged: someone else pushes.
         self.before_ref_update: Callable[[], object] | None = None
 
@@ -132,12 +156,14 @@ class FakeGitHub(FakeServer):
         self.repos[new.lower()] = repo
         self.renamed[old.lower()] = new.lower()
 
-    def init_branch(self, full_name: str, files: dict[str, str], branch: str = "main") -> str:
+    def init_branch(
+        self, full_name: str, files: Mapping[str, str | bytes], branch: str = "main"
+    ) -> str:
         return self.push(full_name, files, "Initial commit", branch, parents=[])
 
     def push(
-        self, full_name: str, files: dict[str, str], message: str, branch: str = "main",
-        parents: list[str] | None = None,
+        self, full_name: str, files: Mapping[str, str | bytes], message: str, branch: str = "main",
+        parents: list[str] | None = None, date: datetime | None = None,
     ) -> str:  # fmt: skip
         """Someone else's commit: files are merged onto the branch head."""
         key = (full_name.lower(), branch)
@@ -146,8 +172,9 @@ class FakeGitHub(FakeServer):
         base.update(files)
         sha = _sha(full_name, base, message, head)
         self.commits[sha] = Commit(
-            sha, base, parents if parents is not None else [head] if head else [], message
-        )
+            sha, base, parents if parents is not None else [head] if head else [], message,
+            date or datetime.now(UTC),
+        )  # fmt: skip
         self.refs[key] = sha
         return sha
 
@@ -187,6 +214,9 @@ class FakeGitHub(FakeServer):
             (rf"/repos/{name}/git/commits/(\w+)", self._get_commit),
             (rf"/repos/{name}/git/commits", self._create_commit),
             (rf"/repos/{name}/git/trees", self._create_tree),
+            (rf"/repos/{name}/git/trees/(\w+)", self._get_tree),
+            (rf"/repos/{name}/git/blobs/(\w+)", self._get_blob),
+            (rf"/repos/{name}/actions/workflows/([^/]+)/enable", self._enable_workflow),
         ]
 
     # --- REST ---------------------------------------------------------------------------
@@ -278,6 +308,13 @@ class FakeGitHub(FakeServer):
             new = self.commits.get(body["sha"])
             if new is None:
                 return json_reply({"message": "Object does not exist", "status": "422"}, 422)
+            if self.protection is not None:
+                message = RULESET if self.protection == "ruleset" else PROTECTED
+                return json_reply({
+                    "message": message.format(branch=branch),
+                    "documentation_url": "https://docs.github.com/rest/git/refs#update-a-reference",
+                    "status": "422",
+                }, 422)  # fmt: skip
             if not body.get("force") and self.refs[key] not in new.parents:
                 return json_reply({"message": "Update is not a fast forward", "status": "422"}, 422)
             self.refs[key] = new.sha
@@ -298,19 +335,70 @@ class FakeGitHub(FakeServer):
             if ref in self.commits
             else self.refs.get((full.lower(), ref or repo.default_branch))
         )
-        text = self.commits[sha].files.get(path) if sha else None
-        if text is None:
+        found = self.commits[sha].files.get(path) if sha else None
+        if found is None:
             return not_found()
+        data = found.encode() if isinstance(found, str) else found
+        # Over 1 MB the contents API sends no content: "encoding": "none".
+        large = len(data) > 1024 * 1024
         return json_reply({
-            "type": "file", "encoding": "base64", "path": path, "name": path.rsplit("/", 1)[-1],
-            "content": base64.encodebytes(text.encode()).decode(), "size": len(text.encode()),
-            "sha": _sha("blob", text), "url": f"{self.url}/repos/{full}/contents/{path}",
+            "type": "file", "encoding": "none" if large else "base64", "path": path,
+            "name": path.rsplit("/", 1)[-1], "size": len(data), "sha": git_blob_id(data),
+            "content": "" if large else base64.encodebytes(data).decode(),
+            "url": f"{self.url}/repos/{full}/contents/{path}",
         })  # fmt: skip
 
+    def _tree_view(self, files: dict[str, str | bytes], prefix: str = "") -> str:
+        """The id of the tree holding `files` under the folder `prefix` ("" for the root)."""
+        tree = _sha("tree", sorted(files.items()), prefix)
+        self.tree_views.setdefault(tree, (files, prefix))
+        return tree
+
+    def _get_tree(self, request: Request, full: str, tree: str) -> Reply:
+        if tree not in self.tree_views:
+            return not_found()
+        files, prefix = self.tree_views[tree]
+        entries: dict[str, dict[str, Any]] = {}
+        for path, data in files.items():
+            if not path.startswith(prefix):
+                continue
+            name, *rest = path[len(prefix) :].split("/", 1)
+            if rest:
+                sha, kind, mode = self._tree_view(files, f"{prefix}{name}/"), "tree", "040000"
+            else:
+                sha, kind, mode = git_blob_id(data), "blob", "100644"
+                self.blobs[sha] = data.encode() if isinstance(data, str) else data
+            entries[name] = {"path": name, "mode": mode, "type": kind, "sha": sha,
+                             "url": f"{self.url}/repos/{full}/git/{kind}s/{sha}"}  # fmt: skip
+        return json_reply({"sha": tree, "url": f"{self.url}/repos/{full}/git/trees/{tree}",
+                           "tree": sorted(entries.values(), key=lambda e: e["path"]),
+                           "truncated": False})  # fmt: skip
+
+    def _get_blob(self, request: Request, full: str, sha: str) -> Reply:
+        data = self.blobs.get(sha)
+        if data is None:
+            return not_found()
+        return json_reply({
+            "sha": sha, "size": len(data), "url": f"{self.url}/repos/{full}/git/blobs/{sha}",
+            "content": base64.encodebytes(data).decode(), "encoding": "base64",
+        })  # fmt: skip
+
+    def _enable_workflow(self, request: Request, full: str, file: str) -> Reply:
+        if request.method != "PUT":
+            return not_found()
+        if not self.can_enable_workflows:
+            return self._forbidden()
+        self.enabled.append((full, file))
+        return Reply(204)
+
     def _commit_json(self, full: str, commit: Commit) -> dict[str, Any]:
-        tree = _sha("tree", commit.sha)
+        tree = self._tree_view(commit.files)
         self.trees.setdefault(tree, commit.files)
+        when = commit.date.strftime("%Y-%m-%dT%H:%M:%SZ")
+        person = {"name": "someone", "email": "someone@example.com", "date": when}
         return {
+            "author": person,
+            "committer": person,
             "sha": commit.sha,
             "url": f"{self.url}/repos/{full}/git/commits/{commit.sha}",
             "html_url": f"https://github.com/{full}/commit/{commit.sha}",
@@ -330,7 +418,7 @@ class FakeGitHub(FakeServer):
         if not self.can_write:
             return self._forbidden()
         body = request.json()
-        files = dict(self.trees.get(body.get("base_tree", ""), {}))
+        files: dict[str, str | bytes] = dict(self.trees.get(body.get("base_tree", ""), {}))
         for entry in body["tree"]:
             files[entry["path"]] = entry["content"]
         sha = _sha("tree", files)

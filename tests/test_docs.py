@@ -1,0 +1,113 @@
+"""The manual's examples run: its data validates, its layout example renders to the pages it
+shows, its `init` output and workflow are what `init` prints and writes, and its reference
+tables list every command and action input there is."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+from updater.adopt import ActionPin, workflow
+from updater.build import Paths, build
+from updater.cli import build_parser, main
+from updater.cv import parse_cv
+from updater.origin import DISTRIBUTION
+from updater.page.render import slug
+
+MANUAL = ROOT / "docs" / "README.md"
+TEXT = MANUAL.read_text(encoding="utf-8")
+# A fenced block, with the `<!-- example GROUP: PATH -->` comment right before it, if any.
+_BLOCK_RE = re.compile(
+    r"(?:<!-- example (?P<group>[\w-]+): (?P<path>\S+) -->\n)?"
+    r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```$",
+    re.MULTILINE | re.DOTALL,
+)
+BLOCKS = list(_BLOCK_RE.finditer(TEXT))
+SHA = "1234567890abcdef1234567890abcdef12345678"
+
+
+def example(group: str) -> dict[str, str]:
+    """The files of one example in the manual: path -> text."""
+    return {b["path"]: b["body"] for b in BLOCKS if b["group"] == group}
+
+
+def test_every_yaml_block_that_is_data_validates() -> None:
+    data = [
+        b
+        for b in BLOCKS
+        if b["info"] == "yaml" and (b["group"] is None or b["path"] == "data/cv.yaml")
+    ]
+    assert len(data) >= 3
+    for block in data:
+        parse_cv(block["body"], f"docs/README.md:{TEXT.count(chr(10), 0, block.start()) + 1}")
+
+
+def test_the_layout_example_renders_the_pages_it_shows(tmp_path: Path) -> None:
+    files = example("layout")
+    assert {"data/cv.yaml", "templates/README.md.j2", "templates/RESUME.md.j2"} <= set(files)
+    for path, text in files.items():
+        if "/" in path:
+            (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / path).write_text(text, encoding="utf-8")
+    paths = Paths(tmp_path / "data/cv.yaml", tmp_path / "data/stats.json", tmp_path / "templates")
+    pages = build(paths, None).pages
+    shown = {path: text for path, text in files.items() if "/" not in path}
+    assert shown == {"README.md": pages["README.md"], "RESUME.md": pages["RESUME.md"]}
+    assert "_macros.j2" not in str(list(pages))  # a partial is not a page
+
+
+def test_the_init_example_is_what_init_prints_and_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shown = example("init")
+    (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
+    argv = ["init", "--root", str(tmp_path), "--branch", "main"]
+    assert main([*argv, "--action-repo", "hyunwoongko/hyunwoongko", "--action-ref", SHA]) == 0
+    assert capsys.readouterr().out == shown["output"]
+    written = (tmp_path / ".github/workflows/update-readme.yml").read_text(encoding="utf-8")
+    assert shown[".github/workflows/update-readme.yml"] == written
+    pin = ActionPin("hyunwoongko/hyunwoongko", SHA, f"{DISTRIBUTION} 0.1.0")
+    assert written == workflow(pin, "main")
+
+
+def test_the_command_table_lists_every_command() -> None:
+    table = TEXT.split("## Commands", 1)[1].split("### Exit codes", 1)[0]
+    listed = set(re.findall(r"^\| `updater (\w+)", table, re.MULTILINE))
+    parser = build_parser()
+    [commands] = [a for a in parser._actions if a.dest == "command"]
+    assert listed == set(commands.choices or ())
+
+
+def test_the_action_table_lists_every_input() -> None:
+    inputs = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))["inputs"]
+    table = TEXT.split("### The action", 1)[1].split("## Commands", 1)[0]
+    assert set(re.findall(r"^\| `([\w-]+)` \|", table, re.MULTILINE)) == set(inputs)
+
+
+def test_the_manual_links_every_example_folder() -> None:
+    folders = sorted(p.name for p in (ROOT / "docs" / "examples").iterdir() if p.is_dir())
+    assert folders
+    for name in folders:
+        assert f"](examples/{name}/)" in TEXT, name
+
+
+def test_every_link_within_the_manual_lands_on_a_heading() -> None:
+    outside_code = re.sub(r"^```.*?^```$", "", TEXT, flags=re.MULTILINE | re.DOTALL)
+    headings = {slug(h) for h in re.findall(r"^#+ (.+)$", outside_code, re.MULTILINE)}
+    anchors = re.findall(r"\]\(#([^)]+)\)", outside_code)
+    assert anchors
+    for anchor in anchors:
+        assert anchor in headings, anchor
+
+
+def test_every_relative_link_of_the_manual_exists() -> None:
+    prose = re.sub(r"^```.*?^```$", "", TEXT, flags=re.MULTILINE | re.DOTALL)
+    prose = re.sub(r"`[^`\n]*`", "", prose)
+    targets = re.findall(r"\]\((?!https?:|#|mailto:)([^)\s]+)\)", prose)
+    assert targets
+    for target in targets:
+        assert (MANUAL.parent / target.split("#")[0]).exists(), target

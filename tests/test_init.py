@@ -1,0 +1,429 @@
+"""`updater init`: what it writes and prints, what it refuses, and the workflow and action it
+pins. The byte-for-byte round trip over real-world READMEs is in tests/test_roundtrip.py."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+from updater.adopt import ActionPin, to_template, unescape, workflow
+from updater.cli import main
+from updater.cv import load_cv
+from updater.errors import InputError
+from updater.origin import default_branch, find_pin, github_repo, profile_owner
+from updater.pages import discover
+from updater.render import load_templates, render
+from updater.snapshot import Snapshot, load_snapshot
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+PIN = ["--action-repo", "octo/updater", "--action-ref", SHA]
+ACTION = ROOT / "action.yml"
+
+
+def init(root: Path, *argv: str) -> int:
+    return main(["init", "--root", str(root), *PIN, *argv])
+
+
+def rendered(template_text: str, tmp_path: Path) -> str:
+    """What the page renders to, through the production loader and environment."""
+    folder = tmp_path / "templates"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    (folder / "PAGE.md.j2").write_bytes(template_text.encode("utf-8"))
+    [template] = load_templates(discover(folder)).values()
+    return render(template, {})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "no final newline",
+        "{{ name }} {% if x %}{# c #}{% endif %}\n",
+        "{{{{ and }}}} and {%- x -%} and {#- y -#} and {%raw%}{%endraw%}\n",
+        "{\n{{\n{%\n{#\n",
+        "one\r\ntwo\r\nthree\r\n",
+        "one\r\ntwo\r\nno final newline",
+        "mixed\r\nlf\nlone cr\rend",
+        "\r\n\r\n\n\r\r\n",
+        "\ufeff# BOM first\n",
+        "\ufeff\r\n{{ x }}\r\n",
+        "   leading spaces, then a tab\t{%\n",
+        "\n\nleading blank lines\n",
+        'quotes " and \' and backslash \\ and {{ "\\r" }}\n',
+    ],
+)
+def test_the_template_renders_exactly_the_text(text: str, tmp_path: Path) -> None:
+    assert rendered(to_template(text, "PAGE.md"), tmp_path) == text
+
+
+def test_random_texts_of_tricky_pieces_round_trip(tmp_path: Path) -> None:
+    pieces = ["{", "}", "{{", "{%", "{#", "#}", "%}", "-", "+", "\r", "\n", "\r\n", " ", "\t"]
+    pieces += ["raw", "endraw", "\ufeff", "a", "é", "字", "\\", '"', "'", "#", "%", "-}}", "{{-"]
+    pieces += ["\x0c", "\u2028", "\x00"]
+    rng = random.Random(8)
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        assert rendered(to_template(text, "PAGE.md"), tmp_path) == text, repr(text)
+
+
+def test_unescape_gives_back_the_text_after_the_header() -> None:
+    pieces = ["{", "{{", "{%", "{#", "\r", "\n", "\r\n", "x", '"', "}}"]
+    rng = random.Random(9)
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        template = unescape(to_template(text, "README.md"))
+        assert template.split("#}", 1)[1].split("\n", 1)[1] == text, repr(text)
+
+
+def test_check_finds_no_leftover_template_syntax_in_an_adopted_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(ROOT / "tests/fixtures/profiles/19-jinja-in-prose.md", tmp_path / "README.md")
+    assert init(tmp_path) == 0
+    capsys.readouterr()
+    assert main(["check", str(tmp_path / "README.md")]) == 0
+    out, err = capsys.readouterr()
+    assert "[template-syntax]" not in out
+    assert "0 error(s)" in err
+    # The same text in a page whose template does not hold it is still reported.
+    (tmp_path / "templates/README.md.j2").write_text("# Hi\n", encoding="utf-8")
+    assert main(["check", str(tmp_path / "README.md")]) == 1
+    assert "[template-syntax]" in capsys.readouterr().out
+
+
+def test_the_template_starts_with_a_comment_that_leaves_no_trace(tmp_path: Path) -> None:
+    template = to_template("# Hi\n", "README.md")
+    assert template.startswith("{# Adopted from README.md by `updater init`")
+    assert template.endswith("#}\n# Hi\n")
+    crlf = to_template("\ufeff# Hi\r\n", "README.md")
+    assert crlf.startswith("\ufeff{#") and crlf.count("\r\n") == crlf.count("\n")
+
+
+def test_init_writes_the_page_data_snapshot_and_workflow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "README.md").write_bytes(b"# Hi {{ there }}\r\n")
+    assert init(tmp_path) == 0
+    out = capsys.readouterr().out
+    created = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert created == [
+        ".github/workflows/update-readme.yml",
+        "README.md",
+        "data/cv.yaml",
+        "data/stats.json",
+        "templates/README.md.j2",
+    ]
+    assert load_cv(tmp_path / "data/cv.yaml").sections == ()
+    assert load_snapshot(tmp_path / "data/stats.json") == Snapshot()
+    for line in (
+        "created templates/README.md.j2 (renders to README.md)",
+        "created data/cv.yaml",
+        "created data/stats.json",
+        "created .github/workflows/update-readme.yml (nightly; uses octo/updater@0123456789ab",
+    ):
+        assert line in out
+    # The next steps: check, live numbers, edit or move content, HF_TOKEN, branch, push, fork.
+    for step in (
+        "updater render --offline",
+        "updater render",
+        "Change the layout",
+        "HF_TOKEN",
+        "commits to the branch main",
+        "Run workflow",
+        "On a fork",
+        "https://github.com/octo/updater/blob/main/docs/README.md#adopt-it-for-your-profile",
+    ):
+        assert step in out, step
+
+
+def test_init_adopts_several_files_and_each_renders_back(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# Short {% page %}\n", encoding="utf-8")
+    (tmp_path / "RESUME.md").write_bytes(b"# Long\r\nno newline")
+    assert init(tmp_path, "README.md", "RESUME.md") == 0
+    assert main(["render", "--offline", "--root", str(tmp_path), *_paths(tmp_path)]) == 0
+    assert (tmp_path / "README.md").read_bytes() == b"# Short {% page %}\n"
+    assert (tmp_path / "RESUME.md").read_bytes() == b"# Long\r\nno newline"
+
+
+def _paths(root: Path) -> list[str]:
+    return [
+        "--data", str(root / "data/cv.yaml"),
+        "--stats", str(root / "data/stats.json"),
+        "--templates", str(root / "templates"),
+    ]  # fmt: skip
+
+
+def test_init_defaults_to_readme_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("README.md").write_text("# Hi\n", encoding="utf-8")
+    assert main(["init", *PIN]) == 0
+    assert Path("templates/README.md.j2").is_file()
+
+
+def test_init_refuses_to_overwrite_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/cv.yaml").write_text("title: mine\n", encoding="utf-8")
+    assert init(tmp_path) == 2
+    err = capsys.readouterr().err
+    assert "data/cv.yaml: already exists; pass --force to overwrite it" in err
+    assert (tmp_path / "data/cv.yaml").read_text(encoding="utf-8") == "title: mine\n"
+    assert not (tmp_path / "templates").exists()
+    assert not (tmp_path / "data/stats.json").exists()
+
+
+def test_init_force_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
+    assert init(tmp_path) == 0
+    (tmp_path / "README.md").write_text("# Changed\n", encoding="utf-8")
+    capsys.readouterr()
+    assert init(tmp_path, "--force") == 0
+    assert "overwrote templates/README.md.j2" in capsys.readouterr().out
+    assert (tmp_path / "templates/README.md.j2").read_text(encoding="utf-8").endswith("# Changed\n")
+
+
+@pytest.mark.parametrize(
+    ("setup", "file", "message"),
+    [
+        (None, "README.md", "README.md: no such file"),
+        ("folder", "README.md", "README.md: is a folder"),
+        ("latin1", "README.md", "README.md: not UTF-8 text (byte 3)"),
+        (None, "docs/ABOUT.md", "docs/ABOUT.md: init adopts files at the repository root"),
+    ],
+)
+def test_init_exits_2_on_unreadable_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], setup: str | None, file: str, message: str
+) -> None:
+    if setup == "folder":
+        (tmp_path / file).mkdir()
+    elif setup == "latin1":
+        (tmp_path / file).write_bytes(b"# J\xf6rg\n")
+    assert init(tmp_path, file) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "templates").exists()
+
+
+# --- where the tool comes from: the action the workflow pins -------------------------------
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A git checkout of the tool with a GitHub remote and one commit."""
+    repo = tmp_path / "tool"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "first")
+    git(repo, "remote", "add", "origin", "git@github.com:octo/updater.git")
+    return repo
+
+
+def test_pin_from_a_git_install_record(tmp_path: Path) -> None:
+    record: dict[str, object] = {
+        "url": "https://github.com/octo/updater.git",
+        "vcs_info": {"vcs": "git", "commit_id": SHA, "requested_revision": "main"},
+    }
+    pin = find_pin(None, None, record, source=tmp_path)
+    assert (pin.repo, pin.sha) == ("octo/updater", SHA)
+    assert pin.uses == f"octo/updater@{SHA} # profile-readme-updater 0.1.0"
+    assert find_pin("fork/updater", None, record, source=tmp_path).repo == "fork/updater"
+
+
+def test_pin_from_a_source_checkout(checkout: Path) -> None:
+    editable: dict[str, object] = {"url": "file:///x", "dir_info": {"editable": True}}
+    pin = find_pin(None, None, editable, source=checkout)
+    assert pin.sha == git(checkout, "rev-parse", "HEAD") and pin.repo == "octo/updater"
+
+
+@pytest.mark.parametrize(
+    ("repo", "ref", "message"),
+    [
+        ("octo/updater", None, "pass --action-ref SHA"),
+        (None, SHA, "pass --action-repo OWNER/NAME"),
+        ("octo/updater", "main", "expected a full 40-character commit SHA"),
+        ("not a repo", SHA, "expected OWNER/NAME"),
+    ],
+)
+def test_pin_needs_a_repository_and_a_full_sha(
+    tmp_path: Path, repo: str | None, ref: str | None, message: str
+) -> None:
+    with pytest.raises(InputError, match=message):
+        find_pin(repo, ref, None, source=tmp_path)
+
+
+def test_init_without_a_known_origin_says_what_to_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("updater.origin.SOURCE", tmp_path)  # not a checkout
+    monkeypatch.setattr("updater.commands.init.direct_url", lambda: None)  # not a git install
+    (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
+    assert main(["init", "--root", str(tmp_path)]) == 2
+    assert "pass --action-ref SHA" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("url", "repo"),
+    [
+        ("https://github.com/octo/updater.git", "octo/updater"),
+        ("git+https://github.com/octo/updater", "octo/updater"),
+        ("git@github.com:octo/up.dater.git", "octo/up.dater"),
+        ("ssh://git@github.com/octo/updater.git", "octo/updater"),
+        ("https://gitlab.com/octo/updater.git", None),
+        ("file:///work/updater", None),
+    ],
+)
+def test_github_repo_of_a_remote(url: str, repo: str | None) -> None:
+    assert github_repo(url) == repo
+
+
+def test_owner_and_branch_of_the_profile_repository(checkout: Path, tmp_path: Path) -> None:
+    assert profile_owner(checkout) == "octo"
+    assert default_branch(checkout) == "main"
+    git(checkout, "switch", "-q", "-c", "trunk")
+    assert default_branch(checkout) == "trunk"
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    assert profile_owner(bare) is None and default_branch(bare) == "main"
+
+
+# --- the workflow init writes, and the action it runs ---------------------------------------
+
+
+def written_workflow(tmp_path: Path, branch: str = "main") -> Path:
+    (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
+    assert init(tmp_path, "--branch", branch) == 0
+    return tmp_path / ".github/workflows/update-readme.yml"
+
+
+def load(path: Path) -> dict[Any, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def test_the_workflow_runs_the_pinned_action_nightly_with_the_permissions_it_needs(
+    tmp_path: Path,
+) -> None:
+    flow = load(written_workflow(tmp_path, branch="trunk"))
+    on = flow[True]  # YAML 1.1 reads the key `on` as a boolean
+    [schedule] = on["schedule"]
+    minute = int(schedule["cron"].split()[0])
+    assert minute % 2 == 1 and schedule["cron"].split()[1:] == ["3", "*", "*", "*"]
+    assert "workflow_dispatch" in on and on["push"]["branches"] == ["trunk"]
+    assert flow["permissions"] == {}
+    [job] = flow["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "actions": "write"}
+    steps = job["steps"]
+    assert steps[-1]["uses"] == f"octo/updater@{SHA}"
+    assert steps[-1]["with"]["branch"] == "trunk"
+    inputs = load(ACTION)["inputs"]
+    assert set(steps[-1]["with"]) <= set(inputs)
+
+
+def test_every_written_action_reference_is_a_full_sha(tmp_path: Path) -> None:
+    text = written_workflow(tmp_path).read_text(encoding="utf-8")
+    uses = [line.split("uses: ", 1)[1] for line in text.splitlines() if "uses: " in line]
+    assert len(uses) == 2
+    for ref in uses:
+        action, comment = ref.split(" # ")
+        assert len(action.split("@")[1]) == 40 and comment
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed (it is a test dependency: pip install '.[test]')")
+    return path
+
+
+def test_the_written_workflow_passes_zizmor_pedantic(tmp_path: Path) -> None:
+    written_workflow(tmp_path)
+    zizmor = _tool("zizmor")
+    done = subprocess.run(
+        [zizmor, "--offline", "--no-progress", "--persona=pedantic", str(tmp_path / ".github")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_written_workflow_passes_github_workflow_schema(tmp_path: Path) -> None:
+    path = written_workflow(tmp_path)
+    checker = _tool("check-jsonschema")
+    done = subprocess.run(
+        [checker, "--builtin-schema", "vendor.github-workflows", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_action_passes_zizmor_and_the_action_schema() -> None:
+    for argv in (
+        [_tool("zizmor"), "--offline", "--no-progress", "--persona=pedantic", str(ACTION)],
+        [_tool("check-jsonschema"), "--builtin-schema", "vendor.github-actions", str(ACTION)],
+    ):
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_action_installs_from_the_hash_locked_requirements_then_the_tool() -> None:
+    action = load(ACTION)
+    assert action["runs"]["using"] == "composite"
+    scripts = [step.get("run", "") for step in action["runs"]["steps"]]
+    install = " ".join(next(s for s in scripts if "pip install" in s).replace("\\", " ").split())
+    assert '--require-hashes --no-deps -r "$GITHUB_ACTION_PATH/requirements/update.txt"' in install
+    assert '--no-deps --no-build-isolation "$GITHUB_ACTION_PATH"' in install
+    assert any('updater" "${args[@]}"' in s and "update" in s for s in scripts)
+    for step in action["runs"]["steps"]:
+        assert "run" not in step or step["shell"] == "bash"
+        assert "${{" not in step.get("run", "")  # inputs reach scripts through env only
+    assert {"dry-run", "strict", "offline", "hf-token", "github-token", "branch"} <= set(
+        action["inputs"]
+    )
+
+
+def test_the_workflow_text_is_deterministic() -> None:
+    pin = ActionPin("octo/updater", SHA, "profile-readme-updater 0.1.0")
+    assert workflow(pin, "main") == workflow(pin, "main")
+
+
+def test_only_a_run_on_the_branch_publishes(tmp_path: Path) -> None:
+    flow = load(written_workflow(tmp_path, branch="release/v1"))
+    [job] = flow["jobs"].values()
+    dry_run = job["steps"][-1]["with"]["dry-run"]
+    assert dry_run == "${{ inputs.dry_run == true || github.ref != 'refs/heads/release/v1' }}"
+
+
+@pytest.mark.parametrize("branch", ['we"ird', "a..b", "x.lock", "-x", "a b"])
+def test_init_refuses_a_branch_name_git_would_not_take(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], branch: str
+) -> None:
+    (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
+    assert init(tmp_path, f"--branch={branch}") == 2
+    assert "not a branch name" in capsys.readouterr().err
+    assert not (tmp_path / "templates").exists()

@@ -1,0 +1,1 @@
+"""What GitHub shows of a page: one positioned parse, then check, preview and annotate."""

@@ -1,0 +1,142 @@
+"""HTML fragments of a page (HTML blocks and inline tags) read with the stdlib parser, positioned.
+
+The markdown parser hands over each fragment with a function mapping offsets in the fragment
+to offsets in the page; the scanner keeps what spans fragments (an `<a>` opened in one inline
+tag and closed in another, a heading's text) and records tags, comments and text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+
+from updater.page.records import Comment, Image, Link, Tag, Text
+
+Offsets = Callable[[int], int]
+TAG_NAME_RE = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)")
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+NOT_PROSE = frozenset({"code", "pre", "kbd", "samp", "tt"})
+
+
+class _Parser(HTMLParser):
+    # cmark-gfm's tagfilter turns <script> and <style> into text, so their content is markup.
+    CDATA_CONTENT_ELEMENTS = ()  # type: ignore[misc]  # a class constant, meant to be set
+
+    def __init__(self, scanner: TagScanner, content: str, offsets: Offsets) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scanner, self.offsets = scanner, offsets
+        self.line_starts = [0, *(m.end() for m in re.finditer("\n", content))]
+        self.content = content
+
+    def here(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        start = self.here()
+        raw = self.get_starttag_text() or ""
+        self.scanner.start(
+            Tag(tag, tuple(attrs), self.offsets(start), self.offsets(start + len(raw)), raw=raw)
+        )
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        start = self.here()
+        end = self.content.find(">", start) + 1 or len(self.content)
+        self.scanner.end(Tag(tag, (), self.offsets(start), self.offsets(end), closing=True))
+
+    def handle_data(self, data: str) -> None:
+        self.scanner.data(data, self.offsets(self.here()))
+
+    def handle_comment(self, data: str) -> None:
+        start = self.here()
+        self.scanner.comments.append(
+            Comment(data, self.offsets(start), self.offsets(start + len(data) + 7))
+        )
+
+
+class TagScanner:
+    """Collects tags, comments, text, `<a>` links and HTML headings across fragments."""
+
+    def __init__(self) -> None:
+        self.tags: list[Tag] = []
+        self.comments: list[Comment] = []
+        self.texts: list[Text] = []
+        self.unclosed: list[Tag] = []
+        self._links: list[tuple[Tag, int, str]] = []
+        self._open_links: list[tuple[Tag, list[str]]] = []
+        self._headings: list[tuple[Tag, str]] = []
+        self._open_heading: tuple[Tag, list[str]] | None = None
+        self._not_prose = 0
+
+    def feed(self, content: str, offsets: Offsets, block_end: bool = False) -> None:
+        """Read one fragment; at the end of an HTML block a tag still open is cut off."""
+        parser = _Parser(self, content, offsets)
+        parser.feed(content)
+        leftover = parser.rawdata
+        name = TAG_NAME_RE.match(leftover.lstrip())
+        if block_end and name:
+            start = len(content) - len(leftover.lstrip())
+            self.unclosed.append(
+                Tag(name[1].lower(), (), offsets(start), offsets(len(content)), raw=leftover)
+            )
+
+    def start(self, tag: Tag) -> None:
+        self.tags.append(tag)
+        if tag.name == "a":
+            self._open_links.append((tag, []))
+        elif tag.name in HEADINGS and self._open_heading is None:
+            self._open_heading = (tag, [])
+        elif tag.name in NOT_PROSE:
+            self._not_prose += 1
+
+    def end(self, tag: Tag) -> None:
+        self.tags.append(tag)
+        if tag.name == "a" and self._open_links:
+            opening, parts = self._open_links.pop()
+            self._links.append((opening, tag.end, "".join(parts)))
+        elif self._open_heading and tag.name == self._open_heading[0].name:
+            self._headings.append((self._open_heading[0], "".join(self._open_heading[1])))
+            self._open_heading = None
+        elif tag.name in NOT_PROSE:
+            self._not_prose = max(0, self._not_prose - 1)
+
+    def data(self, text: str, start: int, prose: bool = True) -> None:
+        """Text between tags (or markdown prose inside an open `<a>`, with prose=False)."""
+        for _, parts in self._open_links:
+            parts.append(text)
+        if self._open_heading:
+            self._open_heading[1].append(text)
+        if prose and not self._not_prose:
+            self.texts.append(Text(text, start))
+
+    def inside_link(self) -> bool:
+        """Whether an `<a>` is open (GitHub does not autolink inside it)."""
+        return bool(self._open_links)
+
+    def close(self) -> None:
+        """Nothing to flush; kept so the builder reads as feed/close."""
+
+    def links(self) -> list[Link]:
+        """Every `<a href>` closed by `</a>`, spanning from `<a` to the end of `</a>`."""
+        return [
+            Link(opening.get("href") or "", "html", opening.start, end, text)
+            for opening, end, text in self._links
+            if opening.has("href")
+        ]
+
+    def images(self) -> list[Image]:
+        """`<img src>` and `<source srcset>`."""
+        found = []
+        for tag in self.tags:
+            if tag.closing or tag.name not in ("img", "source"):
+                continue
+            url = tag.get("src") if tag.name == "img" else tag.get("srcset")
+            found.append(Image(url or "", tag.get("alt"), tag.start, tag.end, "html", tag))
+        return found
+
+    def headings(self) -> list[tuple[Tag, str]]:
+        """HTML headings with their text content."""
+        return list(self._headings)

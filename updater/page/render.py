@@ -1,0 +1,287 @@
+"""A page's markdown as GitHub renders it: cmark-gfm, GitHub's sanitizer, then GitHub's filters.
+
+The filters run on the sanitized HTML in GitHub's order: emoji, heading anchors (`user-content-`
+ids), alerts, task lists, theme images (`#gh-dark-mode-only`, `<picture>`), math kept verbatim."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from html import escape, unescape
+from importlib.resources import files
+from urllib.parse import urljoin, urlsplit
+
+import cmarkgfm
+from cmarkgfm.cmark import Options
+
+from updater.page.parse import Document
+from updater.page.sanitize import sanitize, scheme
+
+OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_FOOTNOTES | Options.CMARK_OPT_GITHUB_PRE_LANG
+# Task lists are GitHub's own filter after sanitizing (its checkbox is not the author's <input>).
+EXTENSIONS = ["table", "autolink", "tagfilter", "strikethrough"]
+THEMES = ("light", "dark")
+ALERTS = ("note", "tip", "important", "warning", "caution")
+ALERT_RE = re.compile(
+    r"<blockquote>\n<p>\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\](?:\n|<br />\n|</p>\n<p>)",
+    re.IGNORECASE,
+)
+TASK_LIST_RE = re.compile(r'<(ul|ol)>(?=\n<li class="task-list-item">)')
+TASK_RE = re.compile(r"<li>(\n?<p>)?\[([ xX])\](?=\s)")
+HEADING_RE = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL)
+TAG_OR_TEXT_RE = re.compile(r"(<[^>]*>)|([^<]+)")
+EMOJI_RE = re.compile(r":([a-z0-9_+-]+):")
+PICTURE_RE = re.compile(r"<picture[^>]*>(.*?)</picture>", re.DOTALL)
+SOURCE_RE = re.compile(r"<source\b([^>]*)>")
+IMG_RE = re.compile(r"<img\b([^>]*)>")
+ATTR_RE = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
+# GitHub's math: $`...`$ and $...$ inline, $$...$$ display; the delimiters must hug the content.
+MATH_RE = re.compile(
+    r"\$\$(?P<display>[^$]+?)\$\$"
+    r"|(?<![\\$\w])\$(?P<inline>[^\s$](?:[^$\n]*?[^\s\\$])?)\$(?![\w$])",
+    re.DOTALL,
+)
+QUOTE_RE = re.compile(r'<blockquote>|<div class="markdown-alert[^"]*">|</blockquote>')
+PLACEHOLDER = "zq9math{}qz"
+VIEW_MARK = "zq9view9qz"  # where a link to another page's preview names the view
+PLACEHOLDER_RE = re.compile(r"zq9math(\d+)qz")
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where relative links point: the repository on github.com, and the pages previewed here."""
+
+    repo: str
+    branch: str
+    pages: frozenset[str] = frozenset()
+    theme: str = "light"
+
+
+def file_name(page: str, theme: str) -> str:
+    """The preview of a page: `README.md.html` (light view), `README.md.dark.html` (dark)."""
+    return f"{page}.html" if theme == "light" else f"{page}.{theme}.html"
+
+
+def render(document: Document, site: Site) -> str:
+    """The page body as GitHub shows it in `site.theme`."""
+    return themed(body(document, site), site.theme)
+
+
+def themed(html: str, theme: str) -> str:
+    """A theme-independent body in one theme: its images, and links to that view of pages."""
+    html = html.replace(VIEW_MARK, "" if theme == "light" else f".{theme}")
+    return _theme_images(html, theme)
+
+
+def body(document: Document, site: Site) -> str:
+    """The page body as GitHub renders it, before the theme is chosen."""
+    source, maths = _protect_math(document)
+    raw = cmarkgfm.markdown_to_html_with_extensions(source, options=OPTIONS, extensions=EXTENSIONS)
+    html = sanitize(raw, _resolver(site))
+    html = _emoji(html)
+    html = _anchors(html)
+    html = _close_alerts(ALERT_RE.sub(_alert, html))
+    html = _task_lists(html)
+    return PLACEHOLDER_RE.sub(lambda match: maths[int(match[1])], html)
+
+
+def _protect_math(document: Document) -> tuple[str, list[str]]:
+    """Swap math in prose for placeholders, so markdown never escapes or emphasizes it."""
+    text = document.text
+    spans: list[tuple[int, int, str]] = []
+    for run in document.texts:
+        if "$" not in run.text or text[run.start : run.start + len(run.text)] != run.text:
+            continue
+        for match in MATH_RE.finditer(run.text):
+            spans.append((run.start + match.start(), run.start + match.end(), _math_html(match)))
+    for start, end in document.code_spans:  # $`...`$: a code span between dollars
+        if text[start - 1 : start] == "$" and text[end : end + 1] == "$":
+            body = text[start:end].strip("`")
+            spans.append(
+                (start - 1, end + 1, f'<span class="math math-inline">${escape(body)}$</span>')
+            )
+    pieces: list[str] = []
+    maths: list[str] = []
+    last = 0
+    for start, end, html in sorted(spans):
+        if start < last:
+            continue
+        pieces += [text[last:start], PLACEHOLDER.format(len(maths))]
+        maths.append(html)
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces).removeprefix("\ufeff"), maths
+
+
+def _math_html(match: re.Match[str]) -> str:
+    if match["display"] is not None:
+        return f'<span class="math math-display">$${escape(match["display"])}$$</span>'
+    return f'<span class="math math-inline">${escape(match["inline"])}$</span>'
+
+
+def _resolver(site: Site) -> Callable[[str, str, str], str]:
+    blob = f"https://github.com/{site.repo}/blob/{site.branch}/"
+    raw = f"https://github.com/{site.repo}/raw/{site.branch}/"
+
+    def resolve(tag: str, attribute: str, value: str) -> str:
+        if attribute == "srcset":
+            return ", ".join(
+                " ".join([resolve(tag, "src", part.split()[0]), *part.split()[1:]])
+                for part in value.split(",")
+                if part.split()
+            )
+        if not value or scheme(value) is not None or value.startswith("//"):
+            return value
+        if value.startswith("#"):
+            return "#" + _user_content(value[1:])
+        path, _, fragment = value.partition("#")
+        local = _local_page(path, site)
+        if local is not None and tag == "a":
+            return f"{local}{VIEW_MARK}.html" + ("#" + _user_content(fragment) if fragment else "")
+        base = blob if tag == "a" else raw
+        return urljoin(base, value.lstrip("/")) if value.startswith("/") else urljoin(base, value)
+
+    return resolve
+
+
+def _user_content(fragment: str) -> str:
+    return fragment if fragment.startswith("user-content-") else "user-content-" + fragment
+
+
+def _local_page(path: str, site: Site) -> str | None:
+    name = urlsplit(path).path.lstrip("/").removeprefix("./")
+    return name if name in site.pages else None
+
+
+@cache
+def emoji() -> dict[str, str]:
+    """GitHub's emoji shortcodes (gemoji), name -> character."""
+    data = files("updater.page").joinpath("assets/gemoji.json").read_text(encoding="utf-8")
+    return dict(json.loads(data))
+
+
+def _emoji(html: str) -> str:
+    """`:rocket:` in text (not in code, pre or attributes) becomes the emoji, as on GitHub."""
+    names = emoji()
+    out, code = [], 0
+    for tag, text in TAG_OR_TEXT_RE.findall(html):
+        if tag:
+            name = tag[1:].split(None, 1)[0].rstrip(">/").lower() if len(tag) > 2 else ""
+            if name in ("code", "pre"):
+                code += 1
+            elif name in ("/code", "/pre"):
+                code = max(0, code - 1)
+            out.append(tag)
+        elif code or ":" not in text:
+            out.append(text)
+        else:
+            out.append(
+                EMOJI_RE.sub(
+                    lambda m: (
+                        f'<g-emoji class="g-emoji" alias="{m[1]}">{names[m[1]]}</g-emoji>'
+                        if m[1] in names
+                        else m[0]
+                    ),
+                    text,
+                )
+            )
+    return "".join(out)
+
+
+def slug(text: str) -> str:
+    """GitHub's anchor for a heading's text: lower case, punctuation dropped, spaces to hyphens."""
+    kept = "".join(c for c in text.lower() if c in " -_" or unicodedata.category(c)[0] in "LNM")
+    return kept.replace(" ", "-")
+
+
+def _anchors(html: str) -> str:
+    """A permalink anchor in every heading (`user-content-` + slug; repeats numbered), as GitHub
+    adds; an id the author wrote stays on the heading."""
+    seen: dict[str, int] = {}
+
+    def add(match: re.Match[str]) -> str:
+        text = unescape(re.sub(r"<[^>]*>", "", match[3]))
+        base = slug(text)
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        anchor = escape(base if count == 0 else f"{base}-{count}")
+        link = (
+            f'<a id="user-content-{anchor}" class="anchor" aria-hidden="true" '
+            f'href="#user-content-{anchor}"></a>'
+        )
+        return f"<h{match[1]}{match[2]}>{link}{match[3]}</h{match[1]}>"
+
+    return HEADING_RE.sub(add, html)
+
+
+def _alert(match: re.Match[str]) -> str:
+    kind = match[1].lower()
+    return (
+        f'<div class="markdown-alert markdown-alert-{kind}">\n'
+        f'<p class="markdown-alert-title">{kind.capitalize()}</p>\n<p>'
+    )
+
+
+def _task_lists(html: str) -> str:
+    def box(match: re.Match[str]) -> str:
+        checked = " checked" if match[2] in "xX" else ""
+        return (
+            f'<li class="task-list-item">{match[1] or ""}'
+            f'<input type="checkbox" class="task-list-item-checkbox" disabled{checked}>'
+        )
+
+    return TASK_LIST_RE.sub(r'<\1 class="contains-task-list">', TASK_RE.sub(box, html))
+
+
+def _close_alerts(html: str) -> str:
+    """An alert replaced `<blockquote>`: its closing tag becomes `</div>` (nesting counted)."""
+    if "markdown-alert" not in html:
+        return html
+    parts: list[str] = []
+    opened: list[bool] = []
+    last = 0
+    for match in QUOTE_RE.finditer(html):
+        if match[0] == "</blockquote>":
+            alert = opened.pop() if opened else False
+            parts += [html[last : match.start()], "</div>" if alert else match[0]]
+            last = match.end()
+        else:
+            opened.append(match[0].startswith("<div"))
+    parts.append(html[last:])
+    return "".join(parts)
+
+
+def _theme_images(html: str, theme: str) -> str:
+    """Drop the other theme's `#gh-*-mode-only` images; pick each `<picture>`'s source."""
+    other = "light" if theme == "dark" else "dark"
+
+    def picture(match: re.Match[str]) -> str:
+        img = IMG_RE.search(match[1])
+        if img is None:
+            return ""
+        chosen = _picture_source(match[1], theme)
+        if chosen is None:
+            return img[0]
+        attrs = re.sub(r'\ssrc="[^"]*"', "", img[1])
+        return f'<img src="{chosen}"{attrs}>'
+
+    html = PICTURE_RE.sub(picture, html)
+    return IMG_RE.sub(
+        lambda m: "" if f'#gh-{other}-mode-only"' in m[1] else m[0],
+        html,
+    )
+
+
+def _picture_source(inner: str, theme: str) -> str | None:
+    """The first `<source>` whose media query matches the theme (or has none)."""
+    for source in SOURCE_RE.finditer(inner):
+        attrs = dict(ATTR_RE.findall(source[1]))
+        media = attrs.get("media", "").replace(" ", "").lower()
+        matches = not media or f"prefers-color-scheme:{theme}" in media
+        if matches and attrs.get("srcset"):
+            return str(attrs["srcset"]).split(",")[0].split()[0]
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,17 @@ GITHUB_TOKEN = "ghs_SECRETgithubTOKEN0123456789"
 HF_TOKEN = "hf_SECREThubTOKEN0123456789"
 # The production policy with the waiting taken out, so fault tests run in milliseconds.
 FAST = Policy(connect_timeout=1, read_timeout=1, retries=2, backoff_factor=0, backoff_jitter=0)
+
+
+@pytest.fixture(autouse=True)
+def _logging_restored() -> Iterator[None]:
+    """Each test starts with the logging set-up it found: a `-v` run in one test leaves the root
+    logger at DEBUG with a handler, which made every later render log (and slow) its parsing."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from updater.cv import CV, load_cv
-from updater.links import Targets, discover
+from updater.links import Targets, cv_urls, discover
 from updater.render import load_template, render
 from updater.snapshot import Snapshot, load_snapshot, merge
 from updater.stats import SourceResult
@@ -42,7 +42,7 @@ def build(paths: Paths, fetch: Fetcher | None) -> Build:
     cv = load_cv(paths.data)
     template = load_template(paths.template)
     old = load_snapshot(paths.stats)
-    targets = discover(cv)
+    targets = discover(cv_urls(cv), cv.tracking.github_user)
     results = fetch(targets, old) if fetch else ()
     new = merge(old, results)
     return Build(cv, targets, old, new, render(template, cv, new, targets.models), results)

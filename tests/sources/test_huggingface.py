@@ -94,6 +94,7 @@ def test_a_model_missing_from_the_list_is_asked_for_alone(hub: FakeHub) -> None:
         Failure(
             "big/gone",
             "not found or private (HTTP 404 RepoNotFound): check the link in data/cv.yaml",
+            missing=True,
         ),
     )
 

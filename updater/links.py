@@ -41,7 +41,7 @@ _ARXIV_RE = re.compile(
 )
 _ACL_ID = r"(\d{4}\.[a-z0-9-]+\.\d+|[A-Z]\d{2}-\d{4})"
 _ACL_RE = re.compile(rf"https?://(?:www\.)?aclanthology\.org/{_ACL_ID}(?:v\d+)?(?:\.pdf)?/?")
-_DOI_RE = re.compile(r"https?://(?:dx\.|www\.)?doi\.org/(10\.\d{4,9}/\S+)")
+_DOI_RE = re.compile(r"https?://(?:dx\.|www\.)?doi\.org/(10\.\d{4,9}(?:/|%2[Ff])\S+)")
 # DOIs of the two kinds above: the same paper under the id Semantic Scholar knows best.
 _ARXIV_DOI_RE = re.compile(rf"10\.48550/arxiv\.{_ARXIV_ID}", re.IGNORECASE)
 _ACL_DOI_RE = re.compile(rf"10\.18653/v1/{_ACL_ID}", re.IGNORECASE)

@@ -291,6 +291,9 @@ class BoundedAdapter(HTTPAdapter):
                 if watch.fired and not isinstance(exc, BodyTooLarge):
                     raise BudgetExceeded(f"no complete answer within {budget:.0f}s") from exc
                 raise
+        # A shut-down socket can also look like a short answer ending early: never trust it.
+        if watch.fired:
+            raise BudgetExceeded(f"no complete answer within {budget:.0f}s")
         return response
 
 

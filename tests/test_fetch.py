@@ -399,3 +399,24 @@ def test_tokens_stay_on_their_host_through_the_cli(tmp_path: Path, fault: str) -
         # The list failed as a whole; each model was asked for alone and arrived.
         readme = (tmp_path / "README.md").read_text(encoding="utf-8")
         assert "[model b](https://huggingface.co/acme/model-b) <sub>⬇ 5 last 30 days" in readme
+
+
+def test_update_commits_then_exits_in_time_with_a_silent_hub(tmp_path: Path) -> None:
+    mini_profile(tmp_path)
+    with FakeGitHub() as github, Misbehaving("silent") as hub, FakeScholar() as scholar:
+        github.add("acme/kss", stars=2000)
+        github.add("acme/acme")
+        github.init_branch("acme/acme", {"README.md": "old\n"})
+        env = {
+            **service_env(github.url, hub.url, scholar.base_url),
+            "GITHUB_REPOSITORY": "acme/acme",
+        }
+        args = ["--data", "cv.yaml", "--template", "README.md.j2", "--stats", "stats.json"]
+        run = run_cli(["update", "--deadline", str(DEADLINE), *args], env, limit=60, cwd=tmp_path)
+        head = github.head("acme/acme")
+    assert run.code == 0, run.stderr
+    assert run.seconds < DEADLINE + SLACK, run.stderr
+    assert "[kss](https://github.com/acme/kss) <sub>★ 2k</sub>" in head.files["README.md"]
+    # The Hub kept its last known numbers, and the snapshot committed says when they are from.
+    assert "<sub>⬇ 12.1k last 30 days · ♥ 51</sub>" in head.files["README.md"]
+    assert '"fetched_at": "2026-11-20T03:17:00Z"' in head.files["stats.json"]

@@ -156,11 +156,11 @@ def service_env(github: str, hub: str, scholar: str) -> dict[str, str]:
     }
 
 
-def run_cli(args: list[str], env: dict[str, str], limit: float = 120.0) -> Run:
+def run_cli(args: list[str], env: dict[str, str], limit: float = 120.0, cwd: Path = ROOT) -> Run:
     """`python -m updater ARGS` in a subprocess, timed from start to exit."""
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "updater", *args],
-        env=env, capture_output=True, text=True, timeout=limit, check=False, cwd=ROOT,
+        env=env, capture_output=True, text=True, timeout=limit, check=False, cwd=cwd,
     )  # fmt: skip
     return Run(time.monotonic() - started, done.returncode, done.stdout, done.stderr)

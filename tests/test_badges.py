@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from tests.conftest import FIXTURES
 from updater.badges import Totals, badge, humanize, totals
 from updater.links import Targets
-from updater.snapshot import Snapshot
+from updater.snapshot import Snapshot, load_snapshot
 from updater.stats import DatasetStats, ModelStats, PaperStats, RepoStats, SpaceStats, UserTotals
 
 T = "2026-11-26T00:00:00Z"
@@ -74,3 +77,14 @@ def test_totals_unknown_are_none() -> None:
     assert totals(Snapshot(), Targets((), ("org/m",), None, papers=("ACL:x",))) == Totals(
         None, None, None
     )
+
+
+def test_badges_match_the_golden_readme() -> None:
+    """Every badge in the golden README is exactly what badge() gives for its link."""
+    golden = (FIXTURES / "README.expected.md").read_text(encoding="utf-8")
+    snapshot = load_snapshot(FIXTURES / "stats.json")
+    found = re.findall(r"\]\((https://[^)\s]+)\)( <sub>[^<]*</sub>)?", golden)
+    badged = [(url, sub) for url, sub in found if sub]
+    assert len(badged) >= 5
+    for url, sub in found:
+        assert badge(snapshot, url) == (sub or None), url

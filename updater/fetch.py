@@ -15,7 +15,7 @@ from updater.sources.github import GitHubClient, fetch_github, make_github
 from updater.sources.http import DaemonPool, Deadline, Policy, session, utc_now
 from updater.sources.huggingface import HubClient, fetch_hub
 from updater.sources.scholar import ScholarClient, fetch_papers
-from updater.stats import Failure, SourceResult, totals_item
+from updater.stats import Failure, SourceResult, repo_key, totals_item
 
 # Past the deadline, how long to wait for a source to put its results together. Requests
 # themselves cannot run past the deadline (see http.BoundedAdapter); this covers the rest.
@@ -124,11 +124,17 @@ def _late(source: str, targets: Targets) -> SourceResult:
 
 def rename_notes(result: SourceResult, old: Snapshot) -> SourceResult:
     """Warn about each recorded rename this result shows no longer holds (merge drops it)."""
+    taken = {repo_key(r.name_with_owner) for r in result.repositories}
     notes = []
     for key in stale_renames(result, old.renamed):
+        why = (
+            f"it is another repository now: showing {key}'s own numbers"
+            if key in taken
+            else "it no longer exists: no numbers shown"
+        )
         notes.append(
-            f"warning: {key} no longer redirects to {old.renamed[key]} (it is now another "
-            f"repository, or gone): showing {key}'s own numbers; check data/cv.yaml"
+            f"warning: {key} no longer redirects to {old.renamed[key]} ({why}); "
+            "check the link in data/cv.yaml"
         )
     return replace(result, notes=result.notes + tuple(notes)) if notes else result
 

@@ -315,3 +315,22 @@ def test_token_never_follows_a_redirect_to_another_host(hub: FakeHub) -> None:
         fetch(hub, ("org/one",))
         assert other.count() == 1
         assert "authorization" not in other.requests[0].headers
+
+
+def test_no_request_starts_after_the_deadline(hub: FakeHub) -> None:
+    for i in range(3):
+        hub.add(f"big/m{i}", downloads=i)
+    hub.script("GET", r"^/api/models$", Reply(200, b"[]", delay=2.5))
+    deadline = Deadline.after(1)
+    http = session(FAST, deadline, {})
+    started = time.monotonic()
+    with http, ThreadPoolExecutor(8) as pool:
+        client = HubClient(hub.url, http, FAST)
+        result = fetch_models(client, ("big/m0", "big/m1", "big/m2"), pool, deadline, lambda: T)
+        elapsed = time.monotonic() - started
+    assert elapsed < 2
+    assert result.models == ()
+    # The list did not answer in time; the single requests were never sent.
+    time.sleep(0.2)
+    assert hub.count("GET", r"^/api/models/") == 0
+    assert {f.reason for f in result.failures} == {"not started: the fetch deadline had passed"}

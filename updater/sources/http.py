@@ -31,6 +31,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})  # huggingface_hub's list
 MB = 1024 * 1024
+NOT_STARTED = "not started: the fetch deadline had passed"
 CHUNK = 64 * 1024
 
 
@@ -277,7 +278,7 @@ class BoundedAdapter(HTTPAdapter):
         """Send within the budget, and read the whole body under the cap."""
         budget = min(self.policy.request_budget, self.deadline.remaining())
         if budget <= 0:
-            raise DeadlineExceeded("not started: the fetch deadline had passed")
+            raise DeadlineExceeded(NOT_STARTED)
         if self.private_headers:
             # A copy: requests builds redirects from the original, which must not carry them.
             request = request.copy()
@@ -440,6 +441,8 @@ def gather(
     pool: Executor, fetch: Callable[[T], R], items: Sequence[T], deadline: Deadline
 ) -> list[tuple[T, R | BaseException]]:
     """Run fetch over items concurrently; an item unfinished at the deadline gets an error."""
+    if deadline.expired:
+        return [(item, DeadlineExceeded(NOT_STARTED)) for item in items]
     futures = {pool.submit(fetch, item): item for item in items}
     done, pending = wait(futures, timeout=deadline.remaining())
     for future in pending:

@@ -163,10 +163,12 @@ def dumps(snapshot: Snapshot) -> str:
         "renamed": dict(snapshot.renamed),
     }
     # Written only when there is something, so that older snapshots stay byte-identical.
-    for name in ("datasets", "spaces", "papers"):
-        items: Mapping[str, object] = getattr(snapshot, name)
-        if items:
-            body[name] = {k: asdict(v) for k, v in items.items()}  # type: ignore[call-overload]
+    if snapshot.datasets:
+        body["datasets"] = {k: asdict(v) for k, v in snapshot.datasets.items()}
+    if snapshot.spaces:
+        body["spaces"] = {k: asdict(v) for k, v in snapshot.spaces.items()}
+    if snapshot.papers:
+        body["papers"] = {k: asdict(v) for k, v in snapshot.papers.items()}
     return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

@@ -271,10 +271,15 @@ class BoundedAdapter(HTTPAdapter):
             "https": _WatchedHTTPSPool,
         }
 
-    def send(  # type: ignore[override]
-        self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
-        **kwargs: Any,
-    ) -> requests.Response:  # fmt: skip
+    def send(  # noqa: PLR0917 - requests' own signature
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
         """Send within the budget, and read the whole body under the cap."""
         budget = min(self.policy.request_budget, self.deadline.remaining())
         if budget <= 0:
@@ -286,7 +291,7 @@ class BoundedAdapter(HTTPAdapter):
         limits = (min(self.policy.connect_timeout, budget), min(self.policy.read_timeout, budget))
         with _Watch(budget) as watch:
             try:
-                response = super().send(request, stream=True, timeout=limits, **kwargs)
+                response = super().send(request, True, limits, verify, cert, proxies)
                 response._content = _read_capped(response, self.policy.max_body)
             except (requests.RequestException, OSError) as exc:
                 if watch.fired and not isinstance(exc, BodyTooLarge):

@@ -144,3 +144,10 @@ def test_untrusted_json_is_a_value_error_never_a_crash(content: bytes, message: 
 def test_fast_policy_keeps_its_budget_default() -> None:
     assert FAST.request_budget == Policy().request_budget == 30.0
     assert Policy().max_body == 10 * 1024 * 1024
+
+
+def test_bounded_requests_keep_the_connection_alive(echo: Echo) -> None:
+    with session(QUICK, Deadline.after(20), {}) as http:
+        for _ in range(5):
+            assert http.get(echo.url + "/x").json() == {"path": "/x"}
+    assert echo.count() == 5 and echo.connections() == 1

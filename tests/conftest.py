@@ -13,6 +13,7 @@ from graphql import build_ast_schema, parse
 
 from tests.fakes.github import FakeGitHub
 from tests.fakes.huggingface import FakeHub
+from tests.fakes.scholar import FakeScholar
 from updater.build import Paths
 from updater.snapshot import Snapshot, dumps
 from updater.sources.http import Policy
@@ -24,6 +25,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SEED = FIXTURES / "seed"
 GITHUB_TOKEN = "ghs_SECRETgithubTOKEN0123456789"
 HF_TOKEN = "hf_SECREThubTOKEN0123456789"
+SCHOLAR_KEY = "s2_SECRETscholarKEY0123456789"
 # The production policy with the waiting taken out, so fault tests run in milliseconds.
 FAST = Policy(connect_timeout=1, read_timeout=1, retries=2, backoff_factor=0, backoff_jitter=0)
 
@@ -98,8 +100,18 @@ def fake_hub() -> Iterator[FakeHub]:
 
 
 @pytest.fixture
+def fake_scholar() -> Iterator[FakeScholar]:
+    """A fake Semantic Scholar Graph API that requires the test key."""
+    with FakeScholar(key=SCHOLAR_KEY) as server:
+        yield server
+
+
+@pytest.fixture
 def live_env(
-    monkeypatch: pytest.MonkeyPatch, fake_github: FakeGitHub, fake_hub: FakeHub
+    monkeypatch: pytest.MonkeyPatch,
+    fake_github: FakeGitHub,
+    fake_hub: FakeHub,
+    fake_scholar: FakeScholar,
 ) -> dict[str, str]:
     """The environment a GitHub Actions run would have, pointing at the fakes."""
     env = {
@@ -108,6 +120,8 @@ def live_env(
         "GITHUB_TOKEN": GITHUB_TOKEN,
         "HF_ENDPOINT": fake_hub.url + "/",
         "HF_TOKEN": HF_TOKEN,
+        "SEMANTIC_SCHOLAR_API_URL": fake_scholar.base_url + "/",
+        "SEMANTIC_SCHOLAR_API_KEY": SCHOLAR_KEY,
     }
     for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT", "GITHUB_REPOSITORY"):
         monkeypatch.delenv(name, raising=False)

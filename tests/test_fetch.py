@@ -6,21 +6,36 @@ import json
 import logging
 import shutil
 import sys
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST, FIXTURES, GITHUB_TOKEN, HF_TOKEN, paths_args
+from tests.conftest import FAST, FIXTURES, GITHUB_TOKEN, HF_TOKEN, SCHOLAR_KEY, paths_args
 from tests.fakes.github import FakeGitHub, graphql_rate_limited
 from tests.fakes.huggingface import FakeHub
+from tests.fakes.misbehaving import (
+    MODES,
+    TOKENS,
+    Misbehaving,
+    Mode,
+    mini_profile,
+    run_cli,
+    service_env,
+)
 from tests.fakes.profile import populate
-from tests.fakes.server import Reply, json_reply
+from tests.fakes.scholar import FakeScholar
+from tests.fakes.server import FakeServer, Reply, Request, json_reply
 from updater.build import Paths
 from updater.cli import main
 from updater.commands.render import render
 from updater.config import Settings
+from updater.cv import load_cv
 from updater.fetch import LiveFetcher
+from updater.links import Targets, cv_urls, discover
 from updater.logs import RedactingFilter
 from updater.snapshot import load_snapshot
+from updater.stats import PaperStats
+from updater.summary import summary_lines
 
 
 def fast_render(paths: Paths, env: dict[str, str], strict: bool = False) -> int:
@@ -30,14 +45,16 @@ def fast_render(paths: Paths, env: dict[str, str], strict: bool = False) -> int:
 
 
 @pytest.fixture
-def world(fake_github: FakeGitHub, fake_hub: FakeHub) -> tuple[FakeGitHub, FakeHub]:
-    populate(fake_github, fake_hub)
+def world(
+    fake_github: FakeGitHub, fake_hub: FakeHub, fake_scholar: FakeScholar
+) -> tuple[FakeGitHub, FakeHub]:
+    populate(fake_github, fake_hub, scholar=fake_scholar)
     return fake_github, fake_hub
 
 
 def test_live_render_through_main(
     profile: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub],
-    capsys: pytest.CaptureFixture[str],
+    fake_scholar: FakeScholar, capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     github, hub = world
     assert main(["render", *paths_args(profile)]) == 0
@@ -47,14 +64,21 @@ def test_live_render_through_main(
     # 4,732 stars over the 11 linked repositories hyunwoongko owns + 190 over 20 more; the
     # fork is not counted. Downloads: the five models' 30-day counts.
     assert (
-        "<sub>★ 4.9k stars on GitHub · ⬇ 36.4k model downloads in the last 30 days</sub>" in readme
+        "<sub>★ 4.9k stars on GitHub · ⬇ 36.4k model downloads in the last 30 days · 1.3k citations</sub>"
+        in readme
     )
-    assert github.count() == 1 and hub.count() == 1
+    # One request per source: GraphQL, the author list, one paper batch.
+    assert github.count() == 1 and hub.count() == 1 and fake_scholar.count() == 1
     snapshot = load_snapshot(profile.stats)
     assert len(snapshot.repositories) == 15 and len(snapshot.models) == 5
+    assert snapshot.paper("ARXIV:2502.18934") == PaperStats(
+        "ARXIV:2502.18934", snapshot.papers["arxiv:2502.18934"].fetched_at, 1_234
+    )
+    assert len(snapshot.papers) == 3
     err = capsys.readouterr().err
     assert "github: fetched 15 of 15\n" in err
     assert "huggingface: fetched 5 of 5\n" in err
+    assert "semanticscholar: fetched 3 of 3\n" in err
 
 
 def test_offline_makes_no_request(
@@ -231,3 +255,168 @@ def test_deadline_option_is_honoured(
 def test_committed_snapshot_fixture_is_untouched() -> None:
     assert shutil.disk_usage(FIXTURES)  # the fixtures folder exists
     assert load_snapshot(FIXTURES / "seed" / "stats.json").repo("hyunwoongko/kss") is not None
+
+
+# --- renames that stop holding ------------------------------------------------------------
+
+
+def test_an_old_name_taken_by_another_repository_drops_the_rename_with_a_warning(
+    fixed_stats: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub],
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    github, _ = world
+    github.rename("kakaobrain/pororo", "kakaobrain/pororo-nlp")
+    assert fast_render(fixed_stats, live_env) == 0
+    # Later, someone creates a new repository under the old name.
+    github.add("kakaobrain/pororo", stars=3)
+    caplog.set_level(logging.INFO, logger="updater")
+    assert fast_render(fixed_stats, live_env) == 0
+    snapshot = load_snapshot(fixed_stats.stats)
+    assert snapshot.renamed == {}
+    assert snapshot.repo("kakaobrain/pororo") is not None
+    assert snapshot.repo("kakaobrain/pororo").stars == 3  # type: ignore[union-attr]
+    readme = fixed_stats.page("README.md").read_text(encoding="utf-8")
+    assert "[Pororo](https://github.com/kakaobrain/pororo) <sub>★ 3</sub>" in readme
+    assert "warning: kakaobrain/pororo no longer redirects to kakaobrain/pororo-nlp" in caplog.text
+
+
+def test_an_old_name_that_stops_redirecting_drops_the_rename_with_a_warning(
+    fixed_stats: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub],
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    github, _ = world
+    github.rename("kakaobrain/pororo", "kakaobrain/pororo-nlp")
+    assert fast_render(fixed_stats, live_env) == 0
+    github.drop_redirect("kakaobrain/pororo")
+    caplog.set_level(logging.INFO, logger="updater")
+    assert fast_render(fixed_stats, live_env) == 0
+    snapshot = load_snapshot(fixed_stats.stats)
+    assert snapshot.renamed == {} and snapshot.repo("kakaobrain/pororo") is None
+    readme = fixed_stats.page("README.md").read_text(encoding="utf-8")
+    assert "[Pororo](https://github.com/kakaobrain/pororo)\n" in readme  # no badge: not known
+    assert "warning: kakaobrain/pororo no longer redirects to kakaobrain/pororo-nlp" in caplog.text
+
+
+# --- secrets ------------------------------------------------------------------------------
+
+
+def test_secrets_echoed_in_error_bodies_reach_no_failure_reason(
+    profile: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub],
+    fake_scholar: FakeScholar,
+) -> None:  # fmt: skip
+    github, hub = world
+    echo = f"token {GITHUB_TOKEN} hf {HF_TOKEN} key {SCHOLAR_KEY}\n::error::injected"
+    github.script("POST", "/graphql", json_reply({"message": echo}, 422))
+    hub.script("GET", "/api/models", *[json_reply({"error": echo}, 500)] * 3)
+    fake_scholar.script("POST", "batch", json_reply({"error": echo}, 400))
+    settings = Settings.from_env(live_env)
+    assert SCHOLAR_KEY in settings.secrets
+    results = LiveFetcher(settings, deadline_seconds=20, policy=FAST)(
+        discover_profile(profile), load_snapshot(profile.stats)
+    )
+    lines = [f.reason for r in results for f in r.failures] + [n for r in results for n in r.notes]
+    lines += list(summary_lines(results, load_snapshot(profile.stats)))
+    assert any("HTTP 422" in line for line in lines)
+    text = "\n".join(lines)
+    for secret in (GITHUB_TOKEN, HF_TOKEN, SCHOLAR_KEY):
+        assert secret not in text
+    assert "\n::error::" not in text and "***" in text
+
+
+def discover_profile(paths: Paths) -> Targets:
+    cv = load_cv(paths.data)
+    return discover(cv_urls(cv), cv.tracking.github_user)
+
+
+# --- the whole process against misbehaving servers ------------------------------------------
+# Through the real CLI in a subprocess, so that what is measured is the process exit: the run
+# must end within --deadline plus 5 s whatever the servers do. The bound asserted is generous
+# (a loaded CI machine); benchmarks/misbehaving.py reports the real figures.
+
+DEADLINE = 3
+SLACK = 12.0  # seconds past the deadline before the test calls it a hang
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_render_exits_in_time_against_a_misbehaving_server(tmp_path: Path, mode: Mode) -> None:
+    args = mini_profile(tmp_path)
+    stats_before = (tmp_path / "stats.json").read_text(encoding="utf-8")
+    with Misbehaving(mode) as bad:
+        run = run_cli(["render", "--deadline", str(DEADLINE), *args],
+                      service_env(bad.url, bad.url, bad.url), limit=60)  # fmt: skip
+    assert run.code == 0, run.stderr
+    assert run.seconds < DEADLINE + SLACK, run.stderr
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    # The last known numbers are shown, and the summary says where they come from.
+    assert "[kss](https://github.com/acme/kss) <sub>★ 1.3k</sub>" in readme
+    assert "<sub>⬇ 12.1k last 30 days · ♥ 51</sub>" in readme
+    assert "Stars: 1.4k" in readme
+    assert (tmp_path / "stats.json").read_text(encoding="utf-8") == stats_before
+    assert "github: fetched 0 of 2, 1 kept from the snapshot" in run.stderr
+    assert "huggingface: fetched 0 of 5, 3 kept from the snapshot" in run.stderr
+    assert "semanticscholar: fetched 0 of 1, 1 kept from the snapshot" in run.stderr
+    for secret in TOKENS.values():
+        assert secret not in run.stdout + run.stderr
+
+
+class Recorder(FakeServer):
+    """Another host: answers everything with an empty JSON object, records what it got."""
+
+    def handle(self, request: Request) -> Reply:
+        return json_reply({})
+
+
+@pytest.mark.parametrize("fault", ["redirect", "link"])
+def test_tokens_stay_on_their_host_through_the_cli(tmp_path: Path, fault: str) -> None:
+    args = mini_profile(tmp_path)
+    with (
+        Recorder() as other, FakeGitHub() as github, FakeHub() as hub,
+        FakeScholar() as scholar,
+    ):  # fmt: skip
+        for name in ("acme/kss", "acme/lib"):
+            github.add(name, stars=2000)
+        for i in "abc":
+            hub.add(f"acme/model-{i}", downloads=5, likes=1)
+        if fault == "redirect":
+            away = Reply(307, b"", {"Location": other.url + "/away"})
+            github.script("POST", "/graphql", away)
+            hub.script("GET", "/api/models", away)
+            scholar.script("POST", "batch", away)
+        else:
+            link = {"Link": f'<{other.url}/api/models?cursor=1>; rel="next"'}
+            hub.script("GET", r"^/api/models$", json_reply([], headers=link))
+        env = service_env(github.url, hub.url, scholar.base_url)
+        run = run_cli(["render", "--deadline", str(DEADLINE), *args], env, limit=60)
+    assert run.code == 0, run.stderr
+    assert run.seconds < DEADLINE + SLACK
+    seen = repr(other.requests)
+    for secret in TOKENS.values():
+        assert secret not in seen
+    assert all("authorization" not in r.headers and "x-api-key" not in r.headers
+               for r in other.requests)  # fmt: skip
+    if fault == "link":
+        assert other.count() == 0
+        # The list failed as a whole; each model was asked for alone and arrived.
+        readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+        assert "[model b](https://huggingface.co/acme/model-b) <sub>⬇ 5 last 30 days" in readme
+
+
+def test_update_commits_then_exits_in_time_with_a_silent_hub(tmp_path: Path) -> None:
+    mini_profile(tmp_path)
+    with FakeGitHub() as github, Misbehaving("silent") as hub, FakeScholar() as scholar:
+        github.add("acme/kss", stars=2000)
+        github.add("acme/acme")
+        github.init_branch("acme/acme", {"README.md": "old\n"})
+        env = {
+            **service_env(github.url, hub.url, scholar.base_url),
+            "GITHUB_REPOSITORY": "acme/acme",
+        }
+        args = ["--data", "cv.yaml", "--templates", "templates", "--stats", "stats.json"]
+        run = run_cli(["update", "--deadline", str(DEADLINE), *args], env, limit=60, cwd=tmp_path)
+        head = github.head("acme/acme")
+    assert run.code == 0, run.stderr
+    assert run.seconds < DEADLINE + SLACK, run.stderr
+    assert "[kss](https://github.com/acme/kss) <sub>★ 2k</sub>" in head.files["README.md"]
+    # The Hub kept its last known numbers, and the snapshot committed says when they are from.
+    assert "<sub>⬇ 12.1k last 30 days · ♥ 51</sub>" in head.files["README.md"]
+    assert '"fetched_at": "2026-11-20T03:17:00Z"' in head.files["stats.json"]

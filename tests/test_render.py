@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import jinja2
 import pytest
 
 from tests.conftest import SEED
+from updater.badges import badge, humanize
 from updater.build import Paths, build
 from updater.errors import InputError
+from updater.page.annotate import annotate
 from updater.pages import discover
-from updater.render import annotate, badge_for, humanize, load_templates, make_environment
+from updater.render import load_templates, make_environment
 from updater.snapshot import Snapshot, load_snapshot
 from updater.stats import ModelStats, RepoStats
 
@@ -96,7 +99,7 @@ def test_renamed_repository_keeps_its_badge() -> None:
 
 
 def annotate_with(snapshot: Snapshot, text: str) -> str:
-    return annotate(text, badge_for(snapshot))
+    return annotate(text, partial(badge, snapshot))
 
 
 def test_empty_snapshot_renders_no_numbers(profile: Paths) -> None:

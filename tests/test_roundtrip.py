@@ -166,15 +166,7 @@ def shows_its_stars(url: str, inner: str, after: str) -> bool:
     )
 
 
-# A download count of another kind (a NuGet package's) next to a repository link is taken for its
-# number, so the repository's stars go missing: reported to the annotator's owner.
-NOT_YET = {
-    "21-crlf-dotnet-dev.md": "a NuGet downloads badge in the next cell hides the repository's stars"
-}
-LIVE = [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[n])) if n in NOT_YET else n
-    for n in FILES
-]
+LIVE = FILES
 
 
 @pytest.mark.parametrize("name", LIVE)

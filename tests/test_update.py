@@ -421,8 +421,8 @@ def test_a_crafted_repository_name_cannot_start_a_workflow_command(
     site.rename("hyunwoongko/kss", "hyunwoongko/kss\n::error::pwned\r::set-output name=x::y")
     assert main(["update"]) == 0
     out, err = capsys.readouterr()
-    assert "renamed to hyunwoongko/kss\n> ::error::pwned\n> ::set-output" in err
-    assert "::warning title=renamed repository::hyunwoongko/kss is now hyunwoongko/kss%0A> " in out
+    # The source refuses the name at the edge; the scrubbed channels are the second guard.
+    assert "hyunwoongko/kss: invalid response: nameWithOwner: not an OWNER/NAME" in err
     for name, text in {"stdout": out, "stderr": err, "summary": summary.read_text()}.items():
         no_command_but_ours(name, text)
 

@@ -56,6 +56,9 @@ def warning_command(title: str, message: str, scrub: Scrubber) -> str:
     return f"::warning title={escape_property(scrub(title))}::{escape_data(scrub(message))}"
 
 
+WARNING = "warning: "  # a source's note that needs the owner's attention, not just information
+
+
 def warning_commands(results: Iterable[SourceResult], scrub: Scrubber) -> Iterator[str]:
     """`::warning` lines for every failed or stale item."""
     for result in results:
@@ -64,6 +67,9 @@ def warning_commands(results: Iterable[SourceResult], scrub: Scrubber) -> Iterat
         for rename in result.renames:
             message = f"{rename.old} is now {rename.new}: update data/cv.yaml"
             yield warning_command("renamed repository", message, scrub)
+        for note in result.notes:
+            if note.startswith(WARNING):
+                yield warning_command(result.source, note.removeprefix(WARNING), scrub)
 
 
 def print_commands(lines: Iterable[str]) -> None:
@@ -83,14 +89,17 @@ def summary_markdown(outcome: Outcome, scrub: Scrubber) -> str:
     ]
     for r in outcome.results:
         stale = len(kept_times(r, outcome.old))
-        fetched = len(r.repositories) + len(r.models)
-        lines.append(f"| {r.source} | {fetched} of {r.requested} | {stale} | {len(r.failures)} |")
+        lines.append(f"| {r.source} | {r.fetched} of {r.requested} | {stale} | {len(r.failures)} |")
     if not outcome.results:
         lines.append("| (offline) | numbers from data/stats.json | | |")
     failures = [(r.source, f) for r in outcome.results for f in r.failures]
     if failures:
         lines += ["", "**Failures** (last known numbers kept):", ""]
         lines += [f"- `{s}` {scrub.line(f.item)}: {scrub.line(f.reason)}" for s, f in failures]
+    notes = [(r.source, n) for r in outcome.results for n in r.notes]
+    if notes:
+        lines += ["", "**Notes:**", ""]
+        lines += [f"- `{source}` {scrub.line(note)}" for source, note in notes]
     shown = ", ".join(outcome.pages) if outcome.pages else "unchanged"
     lines += ["", f"**Pages changed:** {shown}"]
     lines += [f"- {scrub.line(c)}" for c in outcome.changes]

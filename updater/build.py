@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,9 +9,9 @@ from typing import TypeVar
 
 import jinja2
 
-from updater.cv import CV, Tracking, load_cv
+from updater.cv import CV, load_cv
 from updater.errors import InputError, ValidationFailed, sort_problems
-from updater.links import Targets, discover
+from updater.links import Targets, cv_urls, discover
 from updater.page.annotate import links as page_links
 from updater.pages import Page
 from updater.pages import discover as discover_pages
@@ -21,7 +20,6 @@ from updater.snapshot import Snapshot, load_snapshot, merge
 from updater.stats import SourceResult
 
 Fetcher = Callable[[Targets, Snapshot], tuple[SourceResult, ...]]
-_URL_RE = re.compile(r"https?://[^\s()<>\"'\[\]`]+")
 T = TypeVar("T")
 
 
@@ -93,20 +91,10 @@ def find_targets(cv: CV, pages: Mapping[str, str]) -> Targets:
 
 
 def _urls(cv: CV, pages: Mapping[str, str]) -> Iterator[str]:
-    for text in cv.texts():
-        yield from _URL_RE.findall(text)
+    yield from cv_urls(cv)
     for text in pages.values():
         # Only the links a reader can click: not code, comments or reference definitions.
         yield from (link.url for link in page_links(text))
-    yield from _tracked(cv.tracking)
-
-
-def _tracked(tracking: Tracking) -> Iterator[str]:
-    yield from (f"https://github.com/{name}" for name in tracking.repositories)
-    yield from (f"https://huggingface.co/{name}" for name in tracking.models)
-    yield from (f"https://huggingface.co/datasets/{name}" for name in tracking.datasets)
-    yield from (f"https://huggingface.co/spaces/{name}" for name in tracking.spaces)
-    yield from tracking.papers
 
 
 def build(paths: Paths, fetch: Fetcher | None) -> Build:

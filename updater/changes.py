@@ -1,14 +1,14 @@
-"""What changed between two snapshots, as the README shows it (humanized numbers)."""
+"""What changed between two snapshots, as the pages show it (humanized numbers)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from updater.badges import humanize
 from updater.links import Targets
-from updater.render import humanize
 from updater.snapshot import Snapshot
-from updater.stats import ModelStats, RepoStats, UserTotals
 
+SUBJECT = "Update profile README"
 MAX_IN_SUBJECT = 4
 
 
@@ -19,33 +19,45 @@ def _change(label: str, symbol: str, old: int | None, new: int | None) -> str | 
     return f"{label} {symbol} {before or 'new'} → {after}"
 
 
+def _name(item_id: str) -> str:
+    """How an item is named in a change: the part after the owner (or the id prefix)."""
+    return item_id.split("/", 1)[-1] if "/" in item_id else item_id.split(":", 1)[-1]
+
+
+_DOWNLOADS_LIKES = (("⬇", "downloads"), ("♥", "likes"))
+# Per kind: how the snapshot finds an item, and which numbers the page shows for it.
+_SHOWN: tuple[tuple[str, Callable[[Snapshot, str], object], tuple[tuple[str, str], ...]], ...] = (
+    ("repositories", Snapshot.repo, (("★", "stars"),)),
+    ("models", Snapshot.model, _DOWNLOADS_LIKES),
+    ("datasets", Snapshot.dataset, _DOWNLOADS_LIKES),
+    ("spaces", Snapshot.space, (("♥", "likes"),)),
+    ("papers", Snapshot.paper, (("cited by", "citations"),)),
+)
+
+
 def shown_changes(old: Snapshot, new: Snapshot, targets: Targets) -> list[str]:
-    """Every number whose displayed value changed: `kss ★ 1.3k → 1.4k`."""
-    found = [_change("total", "★", _stars(old.user), _stars(new.user))]
-    for name in targets.repositories:
-        label = name.split("/")[1]
-        found.append(_change(label, "★", _stars(old.repo(name)), _stars(new.repo(name))))
-    for model in targets.models:
-        label, was, now = model.split("/")[1], old.model(model), new.model(model)
-        found.append(_change(label, "⬇", _get(was, "downloads"), _get(now, "downloads")))
-        found.append(_change(label, "♥", _get(was, "likes"), _get(now, "likes")))
+    """Every number whose displayed value changed: `kss ★ 1.3k → 1.4k`, `2502.18934 cited by
+    12 → 15`."""
+    found = [_change("total", "★", _attr(old.user, "stars"), _attr(new.user, "stars"))]
+    for kind, get, numbers in _SHOWN:
+        for item in getattr(targets, kind):
+            was, now = get(old, item), get(new, item)
+            found += [_change(_name(item), sym, _attr(was, n), _attr(now, n)) for sym, n in numbers]
     return [c for c in found if c]
 
 
-def _get(stats: ModelStats | None, name: str) -> int | None:
+def _attr(stats: object, name: str) -> int | None:
     value = getattr(stats, name, None)
-    return value if isinstance(value, int) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _stars(stats: RepoStats | UserTotals | None) -> int | None:
-    return None if stats is None else stats.stars
+def commit_message(changes: list[str], pages: Sequence[str] | None = None) -> str:
+    """A subject naming the changed pages and the first changes; all changes in the body.
 
-
-def commit_message(changes: list[str], pages: Sequence[str] = ("README.md",)) -> str:
-    """A subject naming the pages and the first changes, and all of them in the body."""
-    subject = f"Update {', '.join(pages)}"
+    Without `pages` the subject says `Update profile README`, as before pages existed."""
+    subject = f"Update {', '.join(pages)}" if pages else SUBJECT
     if not changes:
-        return f"{subject}\n\nThe data or a template changed; the numbers did not.\n"
+        return f"{subject}\n\nThe data or a template changed; no number did.\n"
     shown = ", ".join(changes[:MAX_IN_SUBJECT])
     more = f" and {len(changes) - MAX_IN_SUBJECT} more" if len(changes) > MAX_IN_SUBJECT else ""
     body = "\n".join(f"- {c}" for c in changes)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 DEFAULT_GITHUB_API = "https://api.github.com"
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
+DEFAULT_SEMANTIC_SCHOLAR_API = "https://api.semanticscholar.org/graph/v1"
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class Settings:
     github_repository: str | None = None
     hf_endpoint: str = DEFAULT_HF_ENDPOINT
     hf_token: str | None = None
+    semantic_scholar_api_url: str = DEFAULT_SEMANTIC_SCHOLAR_API
+    semantic_scholar_api_key: str | None = None
     in_actions: bool = False
     step_summary: Path | None = None
     step_output: Path | None = None
@@ -41,6 +44,10 @@ class Settings:
             github_repository=get("GITHUB_REPOSITORY"),
             hf_endpoint=(get("HF_ENDPOINT") or DEFAULT_HF_ENDPOINT).rstrip("/"),
             hf_token=get("HF_TOKEN"),
+            semantic_scholar_api_url=(
+                get("SEMANTIC_SCHOLAR_API_URL") or DEFAULT_SEMANTIC_SCHOLAR_API
+            ).rstrip("/"),
+            semantic_scholar_api_key=get("SEMANTIC_SCHOLAR_API_KEY"),
             in_actions=env.get("GITHUB_ACTIONS") == "true",
             step_summary=Path(s) if (s := get("GITHUB_STEP_SUMMARY")) else None,
             step_output=Path(s) if (s := get("GITHUB_OUTPUT")) else None,
@@ -51,7 +58,8 @@ class Settings:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Values that must never appear in output."""
-        return tuple(s for s in (self.github_token, self.hf_token) if s)
+        tokens = (self.github_token, self.hf_token, self.semantic_scholar_api_key)
+        return tuple(s for s in tokens if s)
 
 
 def _graphql_for(api: str) -> str:

@@ -1,47 +1,152 @@
-"""Which repositories and models to track: discovered from the links in the data and pages."""
+"""What each link points to (repository, model, dataset, Space, paper), and the targets of a run."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import unquote
 
+from updater.cv import CV
 from updater.stats import repo_key
 
+Kind = Literal["repo", "model", "dataset", "space", "paper"]
+
 _NAME = r"[A-Za-z0-9_.-]+"
-# A repository link is exactly https://github.com/OWNER/REPO (a file inside it is not).
-GITHUB_REPO_RE = re.compile(
-    rf"https://github\.com/({_NAME})/({_NAME}?)(?:\.git)?/?(?=[)\s\"'<>]|$)"
+_END = r"(?=[)\s\"'<>]|$)"
+# Kept for render.py until it moves to badges.badge(): a repository link found in text.
+
+_GITHUB_RE = re.compile(rf"https?://(?:www\.)?github\.com/({_NAME})/({_NAME}?)(?:\.git)?/?")
+# First path segments of github.com that are pages, not accounts.
+_GITHUB_NOT_OWNERS = frozenset({
+    "about", "apps", "collections", "customer-stories", "enterprise", "events", "explore",
+    "features", "login", "marketplace", "new", "notifications", "orgs", "organizations",
+    "pricing", "pulls", "issues", "search", "security", "settings", "sponsors", "topics",
+    "trending", "users", "join", "codespaces", "readme", "site",
+})  # fmt: skip
+_HF_HOST = r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)"
+_HF_RE = re.compile(rf"{_HF_HOST}/(?:(datasets|spaces)/)?({_NAME})/({_NAME})/?")
+# First path segments of huggingface.co that are not model owners.
+_HF_NOT_OWNERS = frozenset({
+    "datasets", "spaces", "docs", "blog", "papers", "collections", "api", "models",
+    "organizations", "settings", "join", "login", "pricing", "tasks", "learn", "chat", "posts",
+    "enterprise", "new", "notifications", "search",
+})  # fmt: skip
+_ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Za-z]{2})?/\d{7})"
+_ARXIV_RE = re.compile(
+    rf"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/{_ARXIV_ID}(?:v\d+)?(?:\.pdf)?/?"
 )
-# Models live at https://huggingface.co/ORG/NAME; datasets, spaces and docs are other kinds.
-HF_MODEL_RE = re.compile(rf"https://huggingface\.co/({_NAME})/({_NAME})/?(?=[)\s\"'<>]|$)")
-_HF_NOT_MODELS = frozenset({"datasets", "spaces", "docs", "blog", "papers", "collections", "api"})
+_ACL_ID = r"(\d{4}\.[a-z0-9-]+\.\d+|[A-Z]\d{2}-\d{4})"
+_ACL_RE = re.compile(rf"https?://(?:www\.)?aclanthology\.org/{_ACL_ID}(?:v\d+)?(?:\.pdf)?/?")
+_DOI_RE = re.compile(r"https?://(?:dx\.|www\.)?doi\.org/(10\.\d{4,9}(?:/|%2[Ff])\S+)")
+# DOIs of the two kinds above: the same paper under the id Semantic Scholar knows best.
+_ARXIV_DOI_RE = re.compile(rf"10\.48550/arxiv\.{_ARXIV_ID}", re.IGNORECASE)
+_ACL_DOI_RE = re.compile(rf"10\.18653/v1/{_ACL_ID}", re.IGNORECASE)
+_URL_RE = re.compile(r"https?://[^\s)\]<>\"'`]+")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a link points to: a kind and the id its service uses (`ARXIV:2306.02254` for papers)."""
+
+    kind: Kind
+    id: str
+
+
+def classify(url: str) -> Ref | None:
+    """The repository, model, dataset, Space or paper a URL is exactly a link to, else None."""
+    url = url.strip()
+    for parse in (_github, _huggingface, _paper):
+        ref = parse(url)
+        if ref is not None:
+            return ref
+    return None
+
+
+def _github(url: str) -> Ref | None:
+    match = _GITHUB_RE.fullmatch(url)
+    if not match or not match[2] or match[1].lower() in _GITHUB_NOT_OWNERS:
+        return None
+    return Ref("repo", f"{match[1]}/{match[2]}")
+
+
+def _huggingface(url: str) -> Ref | None:
+    match = _HF_RE.fullmatch(url)
+    if not match:
+        return None
+    section, owner, name = match[1], match[2], match[3]
+    if section:
+        return Ref("dataset" if section == "datasets" else "space", f"{owner}/{name}")
+    if owner.lower() in _HF_NOT_OWNERS:
+        return None
+    return Ref("model", f"{owner}/{name}")
+
+
+def _paper(url: str) -> Ref | None:
+    if match := _ARXIV_RE.fullmatch(url):
+        return Ref("paper", f"ARXIV:{match[1]}")
+    if match := _ACL_RE.fullmatch(url):
+        return Ref("paper", f"ACL:{match[1]}")
+    if match := _DOI_RE.fullmatch(url):
+        return Ref("paper", doi_id(unquote(match[1]).rstrip("/")))
+    return None
+
+
+def doi_id(doi: str) -> str:
+    """The Semantic Scholar id for a DOI; arXiv and ACL Anthology DOIs map to their own ids."""
+    if match := _ARXIV_DOI_RE.fullmatch(doi):
+        return f"ARXIV:{match[1]}"
+    if match := _ACL_DOI_RE.fullmatch(doi):
+        return f"ACL:{match[1]}"
+    return f"DOI:{doi}"
+
+
+def key(ref: Ref) -> str:
+    """One key per item, by each service's case rules (all five compare ids case-insensitively,
+    old arXiv ids aside, whose archive part is lower case anyway)."""
+    return repo_key(ref.id) if ref.kind == "repo" else ref.id.lower()
 
 
 @dataclass(frozen=True)
 class Targets:
-    """The repositories and models one run fetches, in page order, without duplicates."""
+    """What one run fetches, in CV order, without duplicates."""
 
     repositories: tuple[str, ...] = ()
     models: tuple[str, ...] = ()
     github_user: str | None = None
-
-
-def hf_model(url: str) -> str | None:
-    """ORG/MODEL when url is exactly a Hugging Face model link."""
-    match = HF_MODEL_RE.fullmatch(url.rstrip("/"))
-    return f"{match[1]}/{match[2]}" if match and match[1] not in _HF_NOT_MODELS else None
+    datasets: tuple[str, ...] = ()
+    spaces: tuple[str, ...] = ()
+    papers: tuple[str, ...] = ()
 
 
 def discover(urls: Iterable[str], github_user: str | None) -> Targets:
-    """Every repository and model among `urls`, in order, once each."""
-    repos: dict[str, str] = {}
-    models: dict[str, str] = {}
+    """Every repository, model, dataset, Space and paper among the URLs, first mention first."""
+    kinds: tuple[Kind, ...] = ("repo", "model", "dataset", "space", "paper")
+    found: dict[Kind, dict[str, str]] = {kind: {} for kind in kinds}
     for url in urls:
-        repo = GITHUB_REPO_RE.fullmatch(url)
-        if repo:
-            repos.setdefault(repo_key(f"{repo[1]}/{repo[2]}"), f"{repo[1]}/{repo[2]}")
-        model = hf_model(url)
-        if model:
-            models.setdefault(model.lower(), model)
-    return Targets(tuple(repos.values()), tuple(models.values()), github_user)
+        ref = classify(url)
+        if ref is not None:
+            found[ref.kind].setdefault(key(ref), ref.id)
+    ids = {kind: tuple(items.values()) for kind, items in found.items()}
+    return Targets(
+        ids["repo"], ids["model"], github_user, ids["dataset"], ids["space"], ids["paper"]
+    )
+
+
+def urls_in(text: str) -> Iterator[str]:
+    """Every http(s) URL in a piece of markdown or plain text."""
+    for match in _URL_RE.finditer(text):
+        yield match[0].rstrip(".,;:!?")
+
+
+def cv_urls(cv: CV) -> Iterator[str]:
+    """Every URL the CV links, then the extra items under `tracking`, as URLs."""
+    for text in cv.texts():
+        yield from urls_in(text)
+    tracking = cv.tracking
+    yield from (f"https://github.com/{name}" for name in tracking.repositories)
+    yield from (f"https://huggingface.co/{name}" for name in tracking.models)
+    yield from (f"https://huggingface.co/datasets/{name}" for name in tracking.datasets)
+    yield from (f"https://huggingface.co/spaces/{name}" for name in tracking.spaces)
+    yield from tracking.papers

@@ -4,49 +4,22 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from updater.badges import Totals, badge, humanize, totals
 from updater.cv import CV
 from updater.errors import POSITION_RE, InputError, ValidationFailed, sort_problems
 from updater.files import decode_text, read_bytes
-from updater.links import GITHUB_REPO_RE, HF_MODEL_RE, Targets, hf_model
-from updater.page.annotate import annotate as annotate_page
+from updater.links import Targets
+from updater.page.annotate import annotate
 from updater.pages import Page
 from updater.snapshot import Snapshot
 from updater.templatecheck import check_template, find_column, plain_undefined, syntax_problem
-
-_UNITS = ((1_000, "k"), (1_000_000, "M"), (1_000_000_000, "B"))
-
-Badge = Callable[[str], str | None]
-
-
-def humanize(value: int | None) -> str:
-    """1,234 -> 1.2k, 56,789 -> 56.8k, 1,234,567 -> 1.2M; None -> empty string."""
-    if value is None:
-        return ""
-    if abs(value) < 1000:
-        return str(value)
-    for divisor, suffix in _UNITS:
-        scaled = (Decimal(value) / divisor).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        if abs(scaled) < 1000 or suffix == "B":
-            return f"{scaled}".removesuffix(".0") + suffix
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-@dataclass(frozen=True)
-class Totals:
-    """The headline numbers; None where not known."""
-
-    stars: int | None
-    downloads: int | None
-    citations: int | None = None
-
 
 # What a template sees, by type: templatecheck follows attribute chains through these.
 CONTEXT_TYPES: Mapping[str, Any] = {
@@ -56,57 +29,6 @@ CONTEXT_TYPES: Mapping[str, Any] = {
     "page": str,
     "pages": tuple[str, ...],
 }
-
-
-def totals(snapshot: Snapshot, targets: Targets) -> Totals:
-    """Stars over the person's public repositories; 30-day downloads over the linked models."""
-    user, login = snapshot.user, targets.github_user
-    stars = user.stars if user and login and user.login.lower() == login.lower() else None
-    counts = [
-        m.downloads for m in map(snapshot.model, targets.models) if m and m.downloads is not None
-    ]
-    return Totals(stars, sum(counts) if counts else None)
-
-
-def repo_badge(snapshot: Snapshot, name: str) -> str:
-    """` <sub>★ 1.2k</sub>` for a known repository, else nothing."""
-    stats = snapshot.repo(name)
-    return f" <sub>★ {humanize(stats.stars)}</sub>" if stats else ""
-
-
-def model_badge(snapshot: Snapshot, model_id: str) -> str:
-    """` <sub>⬇ 12.1k last 30 days · ♥ 45</sub>` with whatever is known, else nothing."""
-    stats = snapshot.model(model_id)
-    if stats is None:
-        return ""
-    parts = []
-    if stats.downloads is not None:
-        parts.append(f"⬇ {humanize(stats.downloads)} last 30 days")
-    if stats.likes is not None:
-        parts.append(f"♥ {humanize(stats.likes)}")
-    return f" <sub>{' · '.join(parts)}</sub>" if parts else ""
-
-
-def badge_for(snapshot: Snapshot) -> Badge:
-    """The text to put right after a link to `url`, or None."""
-
-    def badge(url: str) -> str | None:
-        repo = GITHUB_REPO_RE.fullmatch(url)
-        if repo:
-            return repo_badge(snapshot, f"{repo[1]}/{repo[2]}") or None
-        model = hf_model(url) if HF_MODEL_RE.fullmatch(url) else None
-        return (model_badge(snapshot, model) or None) if model else None
-
-    return badge
-
-
-def annotate(text: str, badge: Badge) -> str:
-    """Put the live numbers right after every tracked link a reader sees on the page.
-
-    The markdown-aware pass: code, comments, reference definitions and HTML attributes are
-    never touched, a link that already shows a count badge is left alone, and everything
-    between insertions is kept byte for byte."""
-    return annotate_page(text, badge)
 
 
 def _link_filter(text: str, url: str | None) -> str:
@@ -145,8 +67,8 @@ def load_templates(pages: tuple[Page, ...]) -> dict[str, jinja2.Template]:
         if template is not None:
             compiled[page.name] = template
     for folder in sorted({page.template.parent for page in pages}):
-        for partial in sorted(folder.glob("_*.j2")):
-            _load_page(partial, envs, problems, partial=True)
+        for path in sorted(folder.glob("_*.j2")):
+            _load_page(path, envs, problems, partial=True)
     if problems:
         raise ValidationFailed(sort_problems(problems))
     return compiled
@@ -198,9 +120,11 @@ def render_pages(
         "totals": totals(snapshot, targets),
         "pages": tuple(templates),
     }
-    badge = badge_for(snapshot)
+    # The live numbers go right after every tracked link a reader sees, page-wide: code,
+    # comments and reference definitions are left alone, everything else kept byte for byte.
+    badge_of = partial(badge, snapshot)
     return {
-        name: annotate(render(template, {**context, "page": name}), badge)
+        name: annotate(render(template, {**context, "page": name}), badge_of)
         for name, template in templates.items()
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -10,20 +11,35 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from updater.errors import InputError
-from updater.stats import ModelStats, RepoStats, SourceResult, UserTotals, repo_key
+from updater.stats import (
+    DatasetStats,
+    ModelStats,
+    PaperStats,
+    RepoStats,
+    SourceResult,
+    SpaceStats,
+    UserTotals,
+    repo_key,
+)
 from updater.yamlsource import format_path
 
 FORMAT = 1
+MAX_DEPTH = 64  # the snapshot is four levels deep; far more is a broken or hostile file
+_LONG_INT_RE = re.compile(r"-?\d{100,}")
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Last known numbers, keyed by lower-case OWNER/REPO and by model id."""
+    """Last known numbers, keyed by lower-case OWNER/REPO, model, dataset and Space id, and by
+    lower-case paper id (`arxiv:2306.02254`)."""
 
     repositories: Mapping[str, RepoStats] = field(default_factory=dict)
     models: Mapping[str, ModelStats] = field(default_factory=dict)
     user: UserTotals | None = None
     renamed: Mapping[str, str] = field(default_factory=dict)
+    datasets: Mapping[str, DatasetStats] = field(default_factory=dict)
+    spaces: Mapping[str, SpaceStats] = field(default_factory=dict)
+    papers: Mapping[str, PaperStats] = field(default_factory=dict)
 
     def repo(self, name: str) -> RepoStats | None:
         """Numbers for a repository as the CV names it, following recorded renames."""
@@ -34,6 +50,18 @@ class Snapshot:
         """Numbers for a model as the CV names it (case-insensitive, like the Hub)."""
         return self.models.get(model_id.lower())
 
+    def dataset(self, dataset_id: str) -> DatasetStats | None:
+        """Numbers for a dataset (case-insensitive)."""
+        return self.datasets.get(dataset_id.lower())
+
+    def space(self, space_id: str) -> SpaceStats | None:
+        """Numbers for a Space (case-insensitive)."""
+        return self.spaces.get(space_id.lower())
+
+    def paper(self, paper_id: str) -> PaperStats | None:
+        """Citations of a paper by its Semantic Scholar id (`ARXIV:2306.02254`)."""
+        return self.papers.get(paper_id.lower())
+
 
 @dataclass(frozen=True)
 class _File:
@@ -42,6 +70,9 @@ class _File:
     models: dict[str, ModelStats]
     user: UserTotals | None = None
     renamed: dict[str, str] = field(default_factory=dict)
+    datasets: dict[str, DatasetStats] = field(default_factory=dict)
+    spaces: dict[str, SpaceStats] = field(default_factory=dict)
+    papers: dict[str, PaperStats] = field(default_factory=dict)
 
 
 _ADAPTER = TypeAdapter(_File)
@@ -59,12 +90,10 @@ def load_snapshot(path: Path) -> Snapshot:
 
 
 def parse_snapshot(text: str, source: str) -> Snapshot:
-    """Validate snapshot JSON text."""
+    """Validate snapshot JSON text; every problem is an InputError naming FILE:LINE:COL."""
+    raw = _parse_json(text, source)
     try:
-        raw = json.loads(text)
         data = _ADAPTER.validate_python(raw)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         where = format_path(tuple(first["loc"]))
@@ -76,7 +105,52 @@ def parse_snapshot(text: str, source: str) -> Snapshot:
         raise InputError(f"{source}:1:1: {what}; fix the file or delete it to start over") from exc
     if data.format != FORMAT:
         raise InputError(f"{source}:1:1: format: expected {FORMAT}, got {data.format}")
-    return Snapshot(data.repositories, data.models, data.user, data.renamed)
+    return Snapshot(
+        data.repositories, data.models, data.user, data.renamed,
+        data.datasets, data.spaces, data.papers,
+    )  # fmt: skip
+
+
+def _parse_json(text: str, source: str) -> object:
+    """json.loads, with huge integers and deep nesting reported where they are, not raised."""
+    fix = "fix the file or delete it to start over"
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from exc
+    except RecursionError as exc:
+        line, col = _position(text, _too_deep(text))
+        raise InputError(f"{source}:{line}:{col}: JSON nested too deeply; {fix}") from exc
+    except ValueError as exc:  # an integer of thousands of digits
+        match = _LONG_INT_RE.search(text)
+        line, col = _position(text, match.start() if match else 0)
+        raise InputError(f"{source}:{line}:{col}: number too large; {fix}") from exc
+
+
+def _too_deep(text: str) -> int:
+    """Offset of the first bracket past MAX_DEPTH, outside strings."""
+    depth, in_string, escaped = 0, False, False
+    for offset, char in enumerate(text):
+        if in_string:
+            escaped, in_string = (
+                (not escaped and char == "\\"),
+                in_string and (escaped or char != '"'),
+            )
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return offset
+        elif char in "]}":
+            depth -= 1
+    return 0
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of an offset."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def dumps(snapshot: Snapshot) -> str:
@@ -88,14 +162,27 @@ def dumps(snapshot: Snapshot) -> str:
         "user": asdict(snapshot.user) if snapshot.user else None,
         "renamed": dict(snapshot.renamed),
     }
+    # Written only when there is something, so that older snapshots stay byte-identical.
+    if snapshot.datasets:
+        body["datasets"] = {k: asdict(v) for k, v in snapshot.datasets.items()}
+    if snapshot.spaces:
+        body["spaces"] = {k: asdict(v) for k, v in snapshot.spaces.items()}
+    if snapshot.papers:
+        body["papers"] = {k: asdict(v) for k, v in snapshot.papers.items()}
     return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def merge(old: Snapshot, results: Iterable[SourceResult]) -> Snapshot:
-    """New numbers replace old ones; anything not fetched keeps its last known value and time."""
+    """New numbers replace old ones; anything not fetched keeps its last known value and time.
+
+    A recorded rename is dropped when its old name now is a repository of its own, or no longer
+    exists: the old target's numbers must not be shown under that name forever."""
     repos, models = dict(old.repositories), dict(old.models)
+    datasets, spaces, papers = dict(old.datasets), dict(old.spaces), dict(old.papers)
     renamed, user = dict(old.renamed), old.user
     for result in results:
+        for key in stale_renames(result, renamed):
+            del renamed[key]
         for rename in result.renames:
             old_key, new_key = repo_key(rename.old), repo_key(rename.new)
             renamed[old_key] = new_key
@@ -103,5 +190,15 @@ def merge(old: Snapshot, results: Iterable[SourceResult]) -> Snapshot:
                 repos.setdefault(new_key, repos.pop(old_key))
         repos.update({repo_key(r.name_with_owner): r for r in result.repositories})
         models.update({m.model_id.lower(): m for m in result.models})
+        datasets.update({d.dataset_id.lower(): d for d in result.datasets})
+        spaces.update({s.space_id.lower(): s for s in result.spaces})
+        papers.update({p.paper_id.lower(): p for p in result.papers})
         user = result.user or user
-    return Snapshot(repos, models, user, renamed)
+    return Snapshot(repos, models, user, renamed, datasets, spaces, papers)
+
+
+def stale_renames(result: SourceResult, renamed: Mapping[str, str]) -> list[str]:
+    """Old names (keys of `renamed`) that this result shows no longer redirect."""
+    taken = {repo_key(r.name_with_owner) for r in result.repositories}
+    gone = {repo_key(f.item) for f in result.failures if f.missing}
+    return [key for key in renamed if key in taken or key in gone]

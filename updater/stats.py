@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
+
+from annotated_types import Interval
+from pydantic import Strict
+
+MAX_COUNT = 10**15  # more stars, downloads or citations than this is a broken answer
+# A count as data/stats.json may hold it: an integer (not a boolean) from 0 to MAX_COUNT.
+# Records built in code are checked at the edge of each source (sources/values.py).
+Count = Annotated[int, Strict(), Interval(ge=0, le=MAX_COUNT)]
 
 
 def repo_key(name_with_owner: str) -> str:
@@ -15,8 +24,8 @@ class RepoStats:
     """Numbers of one GitHub repository."""
 
     name_with_owner: str
-    stars: int
-    forks: int
+    stars: Count
+    forks: Count
     fetched_at: str
     description: str | None = None
     language: str | None = None
@@ -29,13 +38,42 @@ class ModelStats:
 
     model_id: str
     fetched_at: str
-    downloads: int | None = None
-    downloads_all_time: int | None = None
-    likes: int | None = None
+    downloads: Count | None = None
+    downloads_all_time: Count | None = None
+    likes: Count | None = None
     pipeline_tag: str | None = None
     last_modified: str | None = None
-    parameters: int | None = None
+    parameters: Count | None = None
     gated: bool | str = False
+
+
+@dataclass(frozen=True)
+class DatasetStats:
+    """Numbers of one Hugging Face dataset. `downloads` counts the last 30 days."""
+
+    dataset_id: str
+    fetched_at: str
+    downloads: Count | None = None
+    likes: Count | None = None
+    gated: bool | str = False
+
+
+@dataclass(frozen=True)
+class SpaceStats:
+    """Numbers of one Hugging Face Space: likes (Spaces have no downloads)."""
+
+    space_id: str
+    fetched_at: str
+    likes: Count | None = None
+
+
+@dataclass(frozen=True)
+class PaperStats:
+    """Citations of one paper, keyed by its Semantic Scholar id (`ARXIV:2306.02254`)."""
+
+    paper_id: str
+    fetched_at: str
+    citations: Count | None = None
 
 
 @dataclass(frozen=True)
@@ -43,8 +81,8 @@ class UserTotals:
     """Stars summed over the public, non-fork repositories a GitHub account owns."""
 
     login: str
-    stars: int
-    repositories: int
+    stars: Count
+    repositories: Count
     fetched_at: str
 
 
@@ -62,6 +100,7 @@ class Failure:
 
     item: str
     reason: str
+    missing: bool = False  # the service says the item does not exist (not a passing fault)
 
     @property
     def is_item(self) -> bool:
@@ -89,3 +128,13 @@ class SourceResult:
     failures: tuple[Failure, ...] = ()
     renames: tuple[Rename, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    datasets: tuple[DatasetStats, ...] = ()
+    spaces: tuple[SpaceStats, ...] = ()
+    papers: tuple[PaperStats, ...] = ()
+
+    @property
+    def fetched(self) -> int:
+        """How many items (repositories, models, datasets, Spaces, papers) came back fresh."""
+        return sum(
+            map(len, (self.repositories, self.models, self.datasets, self.spaces, self.papers))
+        )

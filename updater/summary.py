@@ -14,9 +14,21 @@ def failures(results: Iterable[SourceResult]) -> tuple[Failure, ...]:
 
 
 def last_known(old: Snapshot, source: str, item: str) -> str | None:
-    """When the snapshot last had numbers for item (of that source), if ever."""
-    found = old.repo(item) if source == "github" else old.model(item)
-    return found.fetched_at if found else None
+    """When the snapshot last had numbers for item (of that source), if ever. Hub datasets
+    and Spaces are named `datasets/ORG/NAME` and `spaces/ORG/NAME` in failures."""
+    found: object
+    if source == "github":
+        found = old.repo(item)
+    elif source == "semanticscholar":
+        found = old.paper(item)
+    elif item.startswith("datasets/"):
+        found = old.dataset(item.removeprefix("datasets/"))
+    elif item.startswith("spaces/"):
+        found = old.space(item.removeprefix("spaces/"))
+    else:
+        found = old.model(item)
+    at = getattr(found, "fetched_at", None)
+    return at if isinstance(at, str) else None
 
 
 def kept_times(result: SourceResult, old: Snapshot) -> list[str]:
@@ -28,7 +40,7 @@ def kept_times(result: SourceResult, old: Snapshot) -> list[str]:
 
 def source_line(result: SourceResult, old: Snapshot) -> str:
     """`github: fetched 14 of 15, 1 kept from the snapshot (since ...), 0 without numbers`."""
-    fetched = len(result.repositories) + len(result.models)
+    fetched = result.fetched
     items = [f for f in result.failures if f.is_item]
     times = kept_times(result, old)
     line = f"{result.source}: fetched {fetched} of {result.requested}"

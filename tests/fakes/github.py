@@ -156,6 +156,10 @@ class FakeGitHub(FakeServer):
         self.repos[new.lower()] = repo
         self.renamed[old.lower()] = new.lower()
 
+    def drop_redirect(self, old: str) -> None:
+        """GitHub forgets an old name: it no longer redirects (and may be taken again)."""
+        del self.renamed[old.lower()]
+
     def init_branch(
         self, full_name: str, files: Mapping[str, str | bytes], branch: str = "main"
     ) -> str:
@@ -244,7 +248,7 @@ class FakeGitHub(FakeServer):
     def _get_repo(self, request: Request, full: str) -> Reply:
         if request.method != "GET":
             return not_found()
-        if full.lower() in self.renamed:
+        if full.lower() in self.renamed and full.lower() not in self.repos:
             new = self.repos[self.renamed[full.lower()]]
             return json_reply(
                 {"message": "Moved Permanently", "url": f"{self.url}/repositories/{new.id}"},
@@ -474,7 +478,8 @@ class FakeGitHub(FakeServer):
     ) -> Any:
         if name == "repository":
             full = f"{args['owner']}/{args['name']}".lower()
-            if args.get("followRenames") and full in self.renamed:
+            # A repository that took an old name wins over the old name's redirect.
+            if args.get("followRenames") and full in self.renamed and full not in self.repos:
                 full = self.renamed[full]
             repo = self.repos.get(full)
             if repo is None or repo.private:

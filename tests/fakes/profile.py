@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.fakes.github import FakeGitHub
 from tests.fakes.huggingface import FakeHub
+from tests.fakes.scholar import FakeScholar
 
 REPOS = {
     "hyunwoongko/transformer": 1450, "hyunwoongko/kochat": 440, "hyunwoongko/social-robot-bao": 12,
@@ -21,9 +22,14 @@ MODELS = {
     "kakaocorp/kanana-1.5-v-3b-instruct": (3_300, 15),
 }
 
+PAPERS = {"ARXIV:2306.02254": 95, "ACL:2024.findings-acl.135": 3, "ARXIV:2502.18934": 1_234}
 
-def populate(github: FakeGitHub, hub: FakeHub, extra_owned: int = 20) -> None:
-    """Every repository and model the committed CV links, and more repositories the user owns."""
+
+def populate(
+    github: FakeGitHub, hub: FakeHub, extra_owned: int = 20, scholar: FakeScholar | None = None
+) -> None:
+    """Every repository, model and paper the committed CV links, and more repositories the
+    user owns."""
     for name, stars in REPOS.items():
         github.add(name, stars=stars, forks=stars // 10)
     for i in range(extra_owned):
@@ -32,3 +38,6 @@ def populate(github: FakeGitHub, hub: FakeHub, extra_owned: int = 20) -> None:
     for model_id, (downloads, likes) in MODELS.items():
         hub.add(model_id, downloads=downloads, downloads_all_time=downloads * 12, likes=likes)
     hub.add("kakaocorp/unrelated-model", downloads=5)
+    for paper_id, citations in PAPERS.items():
+        if scholar is not None:
+            scholar.add(paper_id, citations)

@@ -163,7 +163,10 @@ def _handler_for(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up on this answer
 
         do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
 

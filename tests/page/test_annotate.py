@@ -140,6 +140,19 @@ def test_badge_for_another_target_does_not_count() -> None:
     assert annotate(page, badge) == page.replace(f"{REPO})", f"{REPO}){BADGE}", 1)
 
 
+@pytest.mark.parametrize(
+    "other",
+    [
+        "https://img.shields.io/nuget/dt/repo",  # a package's downloads, not the stars
+        "https://static.pepy.tech/badge/repo",
+        "https://img.shields.io/github/forks/octo/repo",
+    ],
+)
+def test_a_badge_showing_another_number_leaves_the_stars_missing(other: str) -> None:
+    page = f"| [repo]({REPO}) | ![downloads]({other}) |\n|-|-|\n"
+    assert annotate(page, badge) == page.replace(f"{REPO})", f"{REPO}){BADGE}", 1)
+
+
 def test_line_endings_bom_and_missing_final_newline_are_kept() -> None:
     page = f"\ufeff# Title\r\n\r\n- [repo]({REPO})\r\n- x"
     assert annotate(page, badge) == f"\ufeff# Title\r\n\r\n- [repo]({REPO}){BADGE}\r\n- x"

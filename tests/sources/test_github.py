@@ -265,3 +265,63 @@ def test_bad_token(repos: FakeGitHub) -> None:
     assert result.failures == (
         Failure("me/a", "GitHub rejected the token (401 Bad credentials): check GITHUB_TOKEN"),
     )
+
+
+# --- untrusted answers --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [-1, 10**40, True, "12", 1.5, None])
+@pytest.mark.parametrize("token", [GITHUB_TOKEN, None], ids=["graphql", "rest"])
+def test_a_bad_star_count_fails_that_repository_alone(
+    repos: FakeGitHub, bad: Any, token: str | None
+) -> None:
+    repos.repos["me/a"].stars = bad
+    result = fetch(repos, ("me/a", "me/b"), token=token)
+    assert stars(result) == {"me/b": 20}
+    [failure] = result.failures
+    assert failure.item == "me/a" and failure.reason.startswith("invalid response")
+
+
+@pytest.mark.parametrize("token", [GITHUB_TOKEN, None], ids=["graphql", "rest"])
+def test_a_bad_count_in_the_owners_repositories_skips_the_totals(
+    repos: FakeGitHub, token: str | None
+) -> None:
+    repos.repos["org/c"].stars = 10**40
+    repos.add("me/z", stars=True)
+    result = fetch(repos, ("org/c",), user="me", token=token)
+    assert result.user is None
+    assert [f.item for f in result.failures] == ["org/c", "totals of me"]
+
+
+@pytest.mark.parametrize("token", [GITHUB_TOKEN, None], ids=["graphql", "rest"])
+def test_network_strings_are_one_bounded_line(repos: FakeGitHub, token: str | None) -> None:
+    repos.repos["me/a"].description = "x\n::error::pwned\r\x1b[2J" + "y" * 1_000_000
+    repos.repos["me/a"].language = "Rust\u2028::warning::x"
+    [repo] = fetch(repos, ("me/a",), token=token).repositories
+    assert repo.description is not None and len(repo.description) <= 300
+    assert repo.description.startswith("x ::error::pwned")
+    assert not any(c in repo.description + str(repo.language) for c in "\n\r\x1b\u2028")
+
+
+def test_graphql_error_entries_of_any_shape_do_not_crash(repos: FakeGitHub) -> None:
+    odd = {"data": {"r0": None, "r1": None}, "errors": [{"path": 7}, {"path": "r1"}, "x", {}]}
+    repos.script("POST", "/graphql", json_reply(odd))
+    result = fetch(repos, ("me/a", "me/b"))
+    assert [f.item for f in result.failures] == ["me/a", "me/b"]
+
+
+def test_rest_totals_use_numbered_pages_never_a_servers_link(repos: FakeGitHub) -> None:
+    for i in range(150):
+        repos.add(f"me/r{i:03d}", stars=1)
+    owned = sorted((r for r in repos.repos.values() if r.owner == "me"), key=lambda r: r.full_name)
+    link = '<http://elsewhere.invalid/steal?page=2>; rel="next"'
+    headers = {"Content-Type": "application/json", "Link": link}
+    first_page = Reply(200, [repos.repo_json(r) for r in owned[:100]], headers)
+    repos.script("GET", r"^/users/me/repos$", first_page)
+    result = fetch(repos, (), user="me", token=None)
+    assert result.user is not None and result.user.repositories == 152
+    assert result.user.stars == 150 + 10 + 20
+    assert [r.query["page"] for r in repos.requests if r.path == "/users/me/repos"] == [
+        ["1"],
+        ["2"],
+    ]

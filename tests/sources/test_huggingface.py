@@ -9,19 +9,37 @@ import pytest
 
 from tests.conftest import FAST, HF_TOKEN
 from tests.fakes.huggingface import FakeHub, repo_not_found
-from tests.fakes.server import Reply, json_reply
+from tests.fakes.server import FakeServer, Reply, Request, json_reply
 from updater.sources.http import Deadline, session
-from updater.sources.huggingface import EXPAND, HubClient, fetch_models
-from updater.stats import Failure, ModelStats, SourceResult
+from updater.sources.huggingface import (
+    DATASET_EXPAND,
+    EXPAND,
+    SPACE_EXPAND,
+    HubClient,
+    fetch_hub,
+    fetch_models,
+)
+from updater.stats import DatasetStats, Failure, ModelStats, SourceResult, SpaceStats
 
 T = "2026-11-26T00:00:00Z"
 
 
 def fetch(hub: FakeHub, models: tuple[str, ...], token: str | None = HF_TOKEN) -> SourceResult:
+    return fetch_all(hub, models, token=token)
+
+
+def fetch_all(
+    hub: FakeHub, models: tuple[str, ...] = (), datasets: tuple[str, ...] = (),
+    spaces: tuple[str, ...] = (), token: str | None = HF_TOKEN,
+) -> SourceResult:  # fmt: skip
     deadline = Deadline.after(20)
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    with session(FAST, deadline, headers) as http, ThreadPoolExecutor(8) as pool:
-        return fetch_models(HubClient(hub.url, http, FAST), models, pool, deadline, lambda: T)
+    secret = {"Authorization": f"Bearer {token}"} if token else None
+    http = session(FAST, deadline, {}, base_url=hub.url, private_headers=secret)
+    with http, ThreadPoolExecutor(8) as pool:
+        client = HubClient(hub.url, http, FAST)
+        if not datasets and not spaces:
+            return fetch_models(client, models, pool, deadline, lambda: T)
+        return fetch_hub(client, (models, datasets, spaces), pool, deadline, lambda: T)
 
 
 def numbers(result: SourceResult) -> dict[str, tuple[int | None, int | None]]:
@@ -94,6 +112,7 @@ def test_a_model_missing_from_the_list_is_asked_for_alone(hub: FakeHub) -> None:
         Failure(
             "big/gone",
             "not found or private (HTTP 404 RepoNotFound): check the link in data/cv.yaml",
+            missing=True,
         ),
     )
 
@@ -169,3 +188,149 @@ def test_a_failed_author_list_falls_back_to_single_requests(hub: FakeHub) -> Non
         hub.add(f"big/m{i}", downloads=i)
     hub.script("GET", r"^/api/models$", *[json_reply({"error": "x"}, 500)] * 3)
     assert len(fetch(hub, ("big/m0", "big/m1", "big/m2")).models) == 3
+
+
+# --- datasets and Spaces ------------------------------------------------------------------
+
+
+@pytest.fixture
+def hub_kinds(hub: FakeHub) -> FakeHub:
+    hub.add_dataset("org/data", downloads=4_500, likes=12)
+    hub.add_dataset("org/gated-data", downloads=80, likes=2, gated="auto")
+    hub.add_dataset("org/secret-data", downloads=1, private=True)
+    hub.add_space("org/demo", likes=45)
+    return hub
+
+
+def test_datasets_and_spaces_with_only_their_properties(hub_kinds: FakeHub) -> None:
+    result = fetch_all(hub_kinds, ("org/one",), ("org/data",), ("org/demo",))
+    assert result.datasets == (DatasetStats("org/data", T, 4_500, 12, False),)
+    assert result.spaces == (SpaceStats("org/demo", T, 45),)
+    assert result.fetched == 3 and result.requested == 3 and result.failures == ()
+    # The fake answers 400 to an expand name the real Hub does not know: these are all valid.
+    by_path = {r.path: r.query["expand"] for r in hub_kinds.requests}
+    assert by_path["/api/datasets/org/data"] == list(DATASET_EXPAND)
+    assert by_path["/api/spaces/org/demo"] == list(SPACE_EXPAND) == ["likes"]
+
+
+def test_gated_dataset_shows_its_public_numbers(hub_kinds: FakeHub) -> None:
+    [data] = fetch_all(hub_kinds, datasets=("org/gated-data",), token=None).datasets
+    assert (data.downloads, data.likes, data.gated) == (80, 2, "auto")
+
+
+def test_missing_and_private_datasets_and_spaces_fail_by_their_hub_path(
+    hub_kinds: FakeHub,
+) -> None:
+    result = fetch_all(
+        hub_kinds, datasets=("org/data", "org/gone", "org/secret-data"), spaces=("org/nope",),
+        token=None,
+    )  # fmt: skip
+    assert [d.dataset_id for d in result.datasets] == ["org/data"]
+    assert [(f.item, f.missing) for f in result.failures] == [
+        ("datasets/org/gone", True),
+        ("datasets/org/secret-data", True),
+        ("spaces/org/nope", True),
+    ]
+    assert "HTTP 401 RepoNotFound" in result.failures[1].reason
+
+
+def test_private_dataset_with_a_token(hub_kinds: FakeHub) -> None:
+    [data] = fetch_all(hub_kinds, datasets=("org/secret-data",)).datasets
+    assert data.downloads == 1
+
+
+def test_one_list_request_for_an_author_with_several_datasets(hub_kinds: FakeHub) -> None:
+    for i in range(3):
+        hub_kinds.add_dataset(f"big/d{i}", downloads=i, likes=i)
+    result = fetch_all(hub_kinds, datasets=("big/d0", "big/D1", "big/d2"))
+    assert [d.dataset_id for d in result.datasets] == ["big/d0", "big/D1", "big/d2"]
+    assert hub_kinds.count("GET") == 1 and hub_kinds.requests[0].path == "/api/datasets"
+
+
+# --- untrusted answers --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [-1, 10**40, True, "12", 1.5])
+def test_a_bad_count_fails_that_model_alone(hub: FakeHub, bad: object) -> None:
+    hub.models["org/one"].likes = bad
+    result = fetch(hub, ("org/one", "org/two"))
+    assert numbers(result) == {"org/two": (30, 1)}
+    [failure] = result.failures
+    assert failure.item == "org/one" and failure.reason.startswith("invalid response: likes")
+
+
+def test_a_bad_item_in_an_author_list_is_asked_for_alone(hub: FakeHub) -> None:
+    for i in range(3):
+        hub.add(f"big/m{i}", downloads=i)
+    hub.models["big/m1"].downloads = -5
+    result = fetch(hub, ("big/m0", "big/m1", "big/m2"))
+    assert [m.model_id for m in result.models] == ["big/m0", "big/m2"]
+    assert [f.item for f in result.failures] == ["big/m1"]
+    assert hub.count("GET", r"^/api/models/big/m1$") == 1
+
+
+def test_deeply_nested_or_huge_json_is_an_invalid_response(hub: FakeHub) -> None:
+    hub.script("GET", "/api/models/org/one", Reply(200, b"[" * 100_000 + b"]" * 100_000))
+    hub.script(
+        "GET",
+        "/api/models/org/two",
+        Reply(200, b'{"id": "org/two", "likes": ' + b"9" * 5000 + b"}"),
+    )
+    result = fetch(hub, ("org/one", "org/two"))
+    assert [f.item for f in result.failures] == ["org/one", "org/two"]
+    assert all(f.reason.startswith("invalid response") for f in result.failures)
+
+
+def test_control_characters_never_reach_the_records(hub: FakeHub) -> None:
+    hub.script("GET", "/api/models/org/one", json_reply({
+        "id": "org/one", "pipeline_tag": "text\n::error::pwned\x1b[31m", "likes": 1,
+    }))  # fmt: skip
+    [model] = fetch(hub, ("org/one",)).models
+    assert model.pipeline_tag is not None
+    assert "\n" not in model.pipeline_tag and "\x1b" not in model.pipeline_tag
+
+
+class Elsewhere(FakeServer):
+    """Another host: records what it is sent, answers like the Hub would."""
+
+    def handle(self, request: Request) -> Reply:
+        return json_reply([{"id": "big/m0", "downloads": 1, "likes": 1}])
+
+
+def test_token_never_follows_a_link_to_another_host(hub: FakeHub) -> None:
+    for i in range(3):
+        hub.add(f"big/m{i}", downloads=i)
+    with Elsewhere() as other:
+        link = f'<{other.url}/api/models?page=2>; rel="next"'
+        first = [{"id": "big/m0", "downloads": 0, "likes": 0}]
+        hub.script("GET", r"^/api/models$", json_reply(first, headers={"Link": link}))
+        result = fetch(hub, ("big/m0", "big/m1", "big/m2"))
+        assert other.count() == 0  # not followed at all
+    assert len(result.models) == 3  # the list failed as a whole; each was asked for alone
+
+
+def test_token_never_follows_a_redirect_to_another_host(hub: FakeHub) -> None:
+    with Elsewhere() as other:
+        hub.script("GET", "/api/models/org/one", Reply(307, b"", {"Location": other.url + "/x"}))
+        fetch(hub, ("org/one",))
+        assert other.count() == 1
+        assert "authorization" not in other.requests[0].headers
+
+
+def test_no_request_starts_after_the_deadline(hub: FakeHub) -> None:
+    for i in range(3):
+        hub.add(f"big/m{i}", downloads=i)
+    hub.script("GET", r"^/api/models$", Reply(200, b"[]", delay=2.5))
+    deadline = Deadline.after(1)
+    http = session(FAST, deadline, {})
+    started = time.monotonic()
+    with http, ThreadPoolExecutor(8) as pool:
+        client = HubClient(hub.url, http, FAST)
+        result = fetch_models(client, ("big/m0", "big/m1", "big/m2"), pool, deadline, lambda: T)
+        elapsed = time.monotonic() - started
+    assert elapsed < 2
+    assert result.models == ()
+    # The list did not answer in time; the single requests were never sent.
+    time.sleep(0.2)
+    assert hub.count("GET", r"^/api/models/") == 0
+    assert {f.reason for f in result.failures} == {"not started: the fetch deadline had passed"}

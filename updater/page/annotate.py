@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from updater.links import classify
 from updater.page.parse import Document, parse
 from updater.page.records import Image, Link
 
@@ -16,24 +17,19 @@ from updater.page.records import Image, Link
 BADGE_HOSTS = frozenset(
     {"img.shields.io", "shields.io", "badgen.net", "flat.badgen.net", "badge.fury.io"}
 )
-# Hosts whose every badge is a count (pepy: downloads).
+# Hosts whose every badge is a download count (pepy: a package's downloads).
 COUNT_HOSTS = frozenset({"pepy.tech", "static.pepy.tech", "img.pepy.tech"})
-METRICS = (
-    "star",
-    "fork",
-    "download",
-    "/dm/",
-    "/dw/",
-    "/dt/",
-    "/dy/",
-    "like",
-    "citation",
-    "cited",
-    "follower",
-    "watcher",
-    "install",
-    "pulls",
-)
+DOWNLOADS = ("download", "/dm/", "/dw/", "/dt/", "/dy/", "install", "pulls")
+# The number each kind of link gets, as badge URLs name it: a badge showing another number
+# (a package's downloads beside a repository's link) leaves the link's own number missing.
+METRICS: dict[str | None, tuple[str, ...]] = {
+    "repo": ("star",),
+    "model": (*DOWNLOADS, "like"),
+    "dataset": (*DOWNLOADS, "like"),
+    "space": ("like",),
+    "paper": ("citation", "cited"),
+    None: ("star", "fork", *DOWNLOADS, "like", "citation", "cited", "follower", "watcher"),
+}
 # What may stand between a link and the badge beside it: spaces, or the next table cell.
 SPACE = " \t|"
 
@@ -78,12 +74,14 @@ def carries_number(link: Link, following: Sequence[Image]) -> bool:
 
 
 def is_count_badge(image_url: str, target: str) -> bool:
-    """A shields.io/badgen-style image showing a number for the same target."""
+    """A shields.io/badgen-style image showing the number this target's link would get."""
     parts = urlsplit(image_url.strip())
     host = parts.netloc.lower()
     decoded = unquote(image_url).lower()
-    counts = host in COUNT_HOSTS or (
-        host in BADGE_HOSTS and any(metric in decoded for metric in METRICS)
+    ref = classify(target)
+    metrics = METRICS[ref.kind if ref else None]
+    counts = (host in COUNT_HOSTS and "download" in metrics) or (
+        host in BADGE_HOSTS and any(metric in decoded for metric in metrics)
     )
     return counts and _target_key(target) in decoded
 

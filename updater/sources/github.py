@@ -13,10 +13,20 @@ from typing import Any
 import requests
 from github import Auth, Github, GithubException, RateLimitExceededException
 from github.GithubException import RateLimitExceededExceedsMaxWait
+from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass
 
 from updater import __version__
 from updater.links import Targets
-from updater.sources.http import Deadline, DeadlineExceeded, Policy, describe, gather, github_retry
+from updater.sources import values
+from updater.sources.http import (
+    BoundedAdapter,
+    Deadline,
+    DeadlineExceeded,
+    Policy,
+    describe,
+    gather,
+    github_retry,
+)
 from updater.stats import (
     Failure,
     Rename,
@@ -31,7 +41,16 @@ log = logging.getLogger(__name__)
 
 BATCH = 100  # GraphQL aliases per request; also GitHub's page-size limit
 MAX_OWNER_PAGES = 100  # 10,000 repositories: past that, a cursor loop is more likely than a user
-EXPECTED = (GithubException, requests.RequestException, DeadlineExceeded, ValueError)
+# RuntimeError: PyGithub refuses a redirect to another host; AssertionError: it refuses a URL
+# outside the API; RecursionError: deeply nested JSON. All are bad answers, not our bugs.
+EXPECTED = (
+    GithubException,
+    requests.RequestException,
+    DeadlineExceeded,
+    ValueError,
+    RuntimeError,
+    AssertionError,
+)
 
 REPO_FRAGMENT = """
 fragment RepoStats on Repository {
@@ -72,8 +91,9 @@ def stats_query(repositories: int, with_owner: bool) -> str:
 
 
 def make_github(api_url: str, token: str | None, policy: Policy, deadline: Deadline) -> Github:
-    """A PyGithub client with deliberate retry, timeout and no built-in throttling."""
-    return Github(
+    """A PyGithub client with deliberate retry, timeout and no built-in throttling, whose
+    requests are bounded like every other (deadline, total budget, body cap)."""
+    github = Github(
         auth=Auth.Token(token) if token else None,
         base_url=api_url,
         timeout=math.ceil(policy.read_timeout),  # PyGithub asserts whole seconds
@@ -87,6 +107,31 @@ def make_github(api_url: str, token: str | None, policy: Policy, deadline: Deadl
         seconds_between_writes=None,
         lazy=False,  # get_repo() fetches at once, so a missing repository fails there
     )
+    https = api_url.startswith("https:")
+    base = HTTPSRequestsConnectionClass if https else HTTPRequestsConnectionClass
+    # PyGithub builds its connection lazily from this per-requester class; there is no public
+    # hook for the adapter, so the (name-mangled) attribute is set on this instance only.
+    vars(github.requester)["_Requester__connectionClass"] = _bounded(base, policy, deadline)
+    return github
+
+
+def _bounded(
+    base: type[HTTPSRequestsConnectionClass] | type[HTTPRequestsConnectionClass],
+    policy: Policy,
+    deadline: Deadline,
+) -> type[HTTPSRequestsConnectionClass] | type[HTTPRequestsConnectionClass]:
+    """PyGithub's connection class with our BoundedAdapter in place of its HTTPAdapter."""
+
+    class Bounded(base):  # type: ignore[valid-type,misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.adapter = BoundedAdapter(
+                policy, deadline, max_retries=self.retry,
+                pool_connections=self.pool_size, pool_maxsize=self.pool_size,
+            )  # fmt: skip
+            self.session.mount(f"{self.protocol}://", self.adapter)
+
+    return Bounded
 
 
 @dataclass(frozen=True)
@@ -99,9 +144,12 @@ class GitHubClient:
 
     def graphql(self, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
         """POST a query; return (data, errors). Partial data is kept, unlike graphql_query()."""
-        _, body = self.github.requester.requestJsonAndCheck(
-            "POST", self.graphql_url, input={"query": query, "variables": variables}
-        )
+        try:
+            _, body = self.github.requester.requestJsonAndCheck(
+                "POST", self.graphql_url, input={"query": query, "variables": variables}
+            )
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
         if not isinstance(body, dict):
             raise ValueError(f"expected a JSON object, got {type(body).__name__}")
         data, errors = body.get("data"), body.get("errors") or []
@@ -199,8 +247,8 @@ def _fetch_graphql(
 def _collect_batch(
     names: tuple[str, ...], data: dict[str, Any], errors: list[Any], out: _Collected, at: str
 ) -> None:
-    by_alias = {str(e["path"][0]): e for e in errors if isinstance(e, dict) and e.get("path")}
-    general = [e for e in errors if isinstance(e, dict) and not e.get("path")]
+    by_alias = {_alias(e): e for e in errors if isinstance(e, dict) and _alias(e)}
+    general = [e for e in errors if isinstance(e, dict) and not _alias(e)]
     for i, name in enumerate(names):
         node = data.get(f"r{i}")
         if isinstance(node, dict):
@@ -210,12 +258,20 @@ def _collect_batch(
                 out.failures.append(Failure(name, f"invalid response: {exc}"))
             continue
         error = by_alias.get(f"r{i}") or (general[0] if general else {})
-        out.failures.append(Failure(name, graphql_reason(error)))
+        missing = error.get("type") == "NOT_FOUND"
+        out.failures.append(Failure(name, graphql_reason(error), missing=missing))
+
+
+def _alias(error: dict[str, Any]) -> str | None:
+    """The top-level field an error entry is about, if it names one."""
+    path = error.get("path")
+    return str(path[0]) if isinstance(path, list) and path else None
 
 
 def graphql_reason(error: dict[str, Any]) -> str:
     """One line for a GraphQL error entry."""
-    kind, message = error.get("type"), str(error.get("message", "no data returned"))
+    kind = values.text(error.get("type"), 40)
+    message = values.clean(str(error.get("message", "no data returned")), 160)
     if kind == "NOT_FOUND":
         return "not found or private: check the link in data/cv.yaml"
     if kind == "RATE_LIMITED":
@@ -229,7 +285,7 @@ def _owner_or_failure(
     owner = data.get("owner")
     if isinstance(owner, dict) and isinstance(owner.get("repositories"), dict):
         return owner
-    mine = [e for e in errors if isinstance(e, dict) and (e.get("path") or ["owner"])[0] == "owner"]
+    mine = [e for e in errors if isinstance(e, dict) and (_alias(e) or "owner") == "owner"]
     error = mine[0] if mine else None
     why = graphql_reason(error) if error else "no data returned"
     if error and error.get("type") == "NOT_FOUND":
@@ -246,14 +302,15 @@ def _totals(
     page: dict[str, Any] = owner["repositories"]
     for _ in range(MAX_OWNER_PAGES):
         try:
-            stars += sum(int(n["stargazerCount"]) for n in page["nodes"])
-            count, info = int(page["totalCount"]), page["pageInfo"]
+            stars += sum(values.count(n["stargazerCount"], "stars") for n in page["nodes"])
+            count, info = values.count(page["totalCount"], "totalCount"), page["pageInfo"]
             cursor = info["endCursor"] if info.get("hasNextPage") else None
-        except (KeyError, TypeError, ValueError) as exc:
-            out.failures.append(Failure(totals_item(login), f"invalid response: {exc!r}"))
+            values.count(stars, "total stars")
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            out.failures.append(Failure(totals_item(login), f"invalid response: {exc}"[:200]))
             return None
         if cursor is None:
-            return UserTotals(str(owner.get("login") or login), stars, count, at)
+            return UserTotals(_login(owner.get("login"), login), stars, count, at)
         if cursor in seen:
             break
         seen.add(cursor)
@@ -272,20 +329,24 @@ def _totals(
     return None
 
 
+def _login(value: Any, asked: str) -> str:
+    return value if isinstance(value, str) and values.clean(value) == value else asked
+
+
 def parse_repo(node: dict[str, Any], at: str) -> RepoStats:
-    """Turn a Repository node into a record."""
+    """Turn a Repository node into a record; untrusted counts and strings are checked."""
     try:
         language = node.get("primaryLanguage") or {}
         return RepoStats(
-            name_with_owner=str(node["nameWithOwner"]),
-            stars=int(node["stargazerCount"]),
-            forks=int(node["forkCount"]),
+            name_with_owner=values.name(node["nameWithOwner"], "nameWithOwner"),
+            stars=values.count(node["stargazerCount"], "stars"),
+            forks=values.count(node["forkCount"], "forks"),
             fetched_at=at,
-            description=node.get("description"),
-            language=language.get("name"),
-            archived=bool(node.get("isArchived", False)),
+            description=values.text(node.get("description"), values.LONG),
+            language=values.text(language.get("name")),
+            archived=node.get("isArchived") is True,
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"malformed repository data ({exc!r})") from exc
 
 
@@ -298,20 +359,20 @@ def _fetch_rest(
     out = _Collected()
 
     def one(name: str) -> RepoStats:
-        repo = github.get_repo(name)
-        return RepoStats(
-            repo.full_name, repo.stargazers_count, repo.forks_count, at,
-            repo.description, repo.language, repo.archived,
-        )  # fmt: skip
+        try:
+            return parse_rest_repo(github.get_repo(name).raw_data, at)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
 
     for name, outcome in gather(pool, one, targets.repositories, deadline):
         if isinstance(outcome, BaseException):
             _expected(outcome)
-            out.failures.append(Failure(name, github_reason(outcome)))
+            missing = isinstance(outcome, GithubException) and outcome.status == 404
+            out.failures.append(Failure(name, github_reason(outcome), missing=missing))
         else:
             out.add_repo(name, outcome)
     if targets.github_user:
-        out.user = _rest_totals(github, targets.github_user, at, out)
+        out.user = _rest_totals(github, targets.github_user, at, out, deadline)
     requests_made = len(targets.repositories) + (1 if targets.github_user else 0)
     note = (
         f"no GITHUB_TOKEN: used REST, {requests_made}+ requests (60 an hour allowed without "
@@ -320,17 +381,50 @@ def _fetch_rest(
     return out.result(len(targets.repositories), (note,))
 
 
-def _rest_totals(github: Github, login: str, at: str, out: _Collected) -> UserTotals | None:
+def parse_rest_repo(data: Any, at: str) -> RepoStats:
+    """Turn REST's repository JSON into a record, checked like GraphQL's."""
+    if not isinstance(data, dict):
+        raise ValueError("expected a repository object")
+    node = {
+        "nameWithOwner": data.get("full_name"),
+        "stargazerCount": data.get("stargazers_count"),
+        "forkCount": data.get("forks_count"),
+        "description": data.get("description"),
+        "primaryLanguage": {"name": data.get("language")},
+        "isArchived": data.get("archived"),
+    }
+    return parse_repo(node, at)
+
+
+def _rest_totals(
+    github: Github, login: str, at: str, out: _Collected, deadline: Deadline
+) -> UserTotals | None:
+    """Page by page (numbered pages, never a server's Link), at most MAX_OWNER_PAGES."""
+    stars, count = 0, 0
     try:
-        repos = [
-            r
-            for r in github.get_user(login).get_repos(type="owner")
-            if not r.fork and not r.private
-        ]
-        return UserTotals(login, sum(r.stargazers_count for r in repos), len(repos), at)
+        for page in range(1, MAX_OWNER_PAGES + 1):
+            if deadline.expired:
+                raise DeadlineExceeded("not finished by the fetch deadline")
+            _, repos = github.requester.requestJsonAndCheck(
+                "GET", f"/users/{login}/repos",
+                parameters={"type": "owner", "per_page": BATCH, "page": page},
+            )  # fmt: skip
+            if not isinstance(repos, list):
+                raise ValueError("expected a list of repositories")
+            owned = [r for r in repos if isinstance(r, dict) and not r.get("fork")]
+            owned = [r for r in owned if not r.get("private")]
+            stars += sum(values.count(r.get("stargazers_count"), "stars") for r in owned)
+            count += len(owned)
+            if len(repos) < BATCH:
+                return UserTotals(login, values.count(stars, "total stars"), count, at)
+    except RecursionError:
+        out.failures.append(Failure(totals_item(login), "invalid response: JSON nested too deeply"))
+        return None
     except EXPECTED as exc:
         out.failures.append(Failure(totals_item(login), github_reason(exc)))
         return None
+    out.failures.append(Failure(totals_item(login), "pagination did not end; totals skipped"))
+    return None
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -346,7 +440,7 @@ def github_reason(exc: BaseException) -> str:
             return "GitHub rejected the token (401 Bad credentials): check GITHUB_TOKEN"
         if exc.status == 404:
             return "not found or private: check the link in data/cv.yaml"
-        return f"HTTP {exc.status}: {message or 'no message'}"[:200]
+        return f"HTTP {exc.status}: {values.clean(str(message or 'no message'), 160)}"
     return describe(exc)
 
 

@@ -1,21 +1,32 @@
-"""Hugging Face Hub: downloads (last 30 days and all time), likes and more for each model."""
+"""Hugging Face Hub: downloads (last 30 days and all time) and likes of models, datasets and
+Spaces, one list request per author where that saves requests, one request per item else."""
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import requests
 
-from updater.sources.http import Deadline, DeadlineExceeded, Policy, describe, gather
-from updater.stats import Failure, ModelStats, SourceResult
+from updater.sources import values
+from updater.sources.http import (
+    Deadline,
+    DeadlineExceeded,
+    Policy,
+    describe,
+    gather,
+    load_json,
+    same_origin,
+)
+from updater.stats import DatasetStats, Failure, ModelStats, SourceResult, SpaceStats
 
 log = logging.getLogger(__name__)
 
+# Only the properties shown; names as huggingface_hub's Expand*Property_T (an unknown one is a 400).
 EXPAND = (
     "downloads",
     "downloadsAllTime",
@@ -25,30 +36,113 @@ EXPAND = (
     "safetensors",
     "gated",
 )
-# From this many tracked models by one author on, one list request beats one request each.
+DATASET_EXPAND = ("downloads", "likes", "gated")
+SPACE_EXPAND = ("likes",)
+# From this many tracked items of one kind by one author on, one list request beats one each.
 LIST_THRESHOLD = 3
 LIST_PAGE_SIZE = 1000
 LIST_MAX_PAGES = 3
 EXPECTED = (requests.RequestException, ValueError, DeadlineExceeded)
+
+S = TypeVar("S", ModelStats, DatasetStats, SpaceStats)
 
 
 class HubError(Exception):
     """The Hub answered with an error status."""
 
     def __init__(self, status: int, code: str | None) -> None:
-        self.status, self.code = status, code
-        super().__init__(f"HTTP {status}" + (f" {code}" if code else ""))
+        self.status = status
+        self.code = values.text(code, 40)
+        super().__init__(f"HTTP {status}" + (f" {self.code}" if self.code else ""))
+
+    @property
+    def missing(self) -> bool:
+        """The Hub says there is no such (readable) repository."""
+        return self.status in (401, 404) or self.code == "RepoNotFound"
 
     @property
     def reason(self) -> str:
         """What the status means for the README, in one line."""
-        if self.status in (401, 404) or self.code == "RepoNotFound":
+        if self.missing:
             return f"not found or private ({self}): check the link in data/cv.yaml"
         if self.code == "GatedRepo":
             return f"gated and not readable ({self})"
         if self.status == 429:
             return f"rate limited ({self}), still after retries"
         return f"{self} after retries"
+
+
+def _gated(value: Any) -> bool | str:
+    return value if value in (False, True, "auto", "manual") else False
+
+
+def parse_model(data: Any, model_id: str, fetched_at: str) -> ModelStats:
+    """Turn the Hub's JSON for one model into a record; anything malformed is a ValueError."""
+    data = _object(data)
+    safetensors = data.get("safetensors")
+    total = safetensors.get("total") if isinstance(safetensors, dict) else None
+    return ModelStats(
+        model_id=model_id or values.name(data["id"], "id"),
+        fetched_at=fetched_at,
+        downloads=values.optional_count(data.get("downloads"), "downloads"),
+        downloads_all_time=values.optional_count(data.get("downloadsAllTime"), "downloadsAllTime"),
+        likes=values.optional_count(data.get("likes"), "likes"),
+        pipeline_tag=values.text(data.get("pipeline_tag")),
+        last_modified=values.text(data.get("lastModified")),
+        parameters=values.optional_count(total, "parameters"),
+        gated=_gated(data.get("gated", False)),
+    )
+
+
+def parse_dataset(data: Any, dataset_id: str, fetched_at: str) -> DatasetStats:
+    """A dataset's downloads (last 30 days), likes and gating."""
+    data = _object(data)
+    return DatasetStats(
+        dataset_id=dataset_id or values.name(data["id"], "id"),
+        fetched_at=fetched_at,
+        downloads=values.optional_count(data.get("downloads"), "downloads"),
+        likes=values.optional_count(data.get("likes"), "likes"),
+        gated=_gated(data.get("gated", False)),
+    )
+
+
+def parse_space(data: Any, space_id: str, fetched_at: str) -> SpaceStats:
+    """A Space's likes."""
+    data = _object(data)
+    return SpaceStats(
+        space_id=space_id or values.name(data["id"], "id"),
+        fetched_at=fetched_at,
+        likes=values.optional_count(data.get("likes"), "likes"),
+    )
+
+
+def _object(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        raise ValueError("expected a JSON object with the repository's id")
+    return data
+
+
+@dataclass(frozen=True)
+class Kind(Generic[S]):
+    """One kind of Hub repository: its API path, the properties asked for, its parser."""
+
+    path: str
+    expand: tuple[str, ...]
+    parse: Callable[[Any, str, str], S]
+    ident: Callable[[S], str]
+    named: Callable[[S, str], S]
+
+
+MODELS: Kind[ModelStats] = Kind(
+    "models", EXPAND, parse_model, lambda s: s.model_id, lambda s, i: replace(s, model_id=i)
+)
+DATASETS: Kind[DatasetStats] = Kind(
+    "datasets", DATASET_EXPAND, parse_dataset, lambda s: s.dataset_id,
+    lambda s, i: replace(s, dataset_id=i),
+)  # fmt: skip
+SPACES: Kind[SpaceStats] = Kind(
+    "spaces", SPACE_EXPAND, parse_space, lambda s: s.space_id, lambda s, i: replace(s, space_id=i)
+)
 
 
 @dataclass(frozen=True)
@@ -61,33 +155,50 @@ class HubClient:
 
     def model(self, model_id: str, fetched_at: str) -> ModelStats:
         """GET /api/models/{id} with only the properties we show."""
-        data = self._get(f"{self.endpoint}/api/models/{model_id}", {"expand": list(EXPAND)})
-        return parse_model(data, model_id, fetched_at)
+        return self.one(MODELS, model_id, fetched_at)
+
+    def one(self, kind: Kind[S], repo_id: str, fetched_at: str) -> S:
+        """GET /api/{kind}/{id} with only the properties we show."""
+        url = f"{self.endpoint}/api/{kind.path}/{repo_id}"
+        return kind.parse(
+            _json(self._request(url, {"expand": list(kind.expand)})), repo_id, fetched_at
+        )
 
     def author_models(self, author: str, fetched_at: str) -> dict[str, ModelStats]:
-        """Every model of an author, a page of 1000 at a time (by the Link header), keyed by id."""
-        url: str | None = f"{self.endpoint}/api/models"
+        """Every model of an author, keyed by lower-case id."""
+        return self.by_author(MODELS, author, fetched_at)
+
+    def by_author(self, kind: Kind[S], author: str, fetched_at: str) -> dict[str, S]:
+        """Every repository of this kind by an author, a page of 1000 at a time (by the Link
+        header, followed only within the endpoint), keyed by lower-case id."""
+        url: str | None = f"{self.endpoint}/api/{kind.path}"
         params: dict[str, Any] | None = {
             "author": author,
             "limit": LIST_PAGE_SIZE,
-            "expand": list(EXPAND),
+            "expand": list(kind.expand),
         }
-        found: dict[str, ModelStats] = {}
+        found: dict[str, S] = {}
         for _ in range(LIST_MAX_PAGES):
             if url is None:
                 break
             response = self._request(url, params)
             page = _json(response)
             if not isinstance(page, list):
-                raise ValueError("expected a JSON list of models")
+                raise ValueError(f"expected a JSON list of {kind.path}")
             for item in page:
-                stats = parse_model(item, str(item.get("id", "")), fetched_at)
-                found[stats.model_id.lower()] = stats
-            url, params = response.links.get("next", {}).get("url"), None
+                try:
+                    stats = kind.parse(item, "", fetched_at)
+                except (ValueError, KeyError):
+                    continue  # asked for alone later, where it fails alone
+                found[kind.ident(stats).lower()] = stats
+            url, params = self._next(response), None
         return found
 
-    def _get(self, url: str, params: dict[str, Any]) -> Any:
-        return _json(self._request(url, params))
+    def _next(self, response: requests.Response) -> str | None:
+        url = response.links.get("next", {}).get("url")
+        if url and not same_origin(url, self.endpoint):
+            raise ValueError("the next page is on another host: not followed")
+        return url
 
     def _request(self, url: str, params: dict[str, Any] | None) -> requests.Response:
         response = self.http.get(url, params=params, timeout=self.policy.timeout)
@@ -98,37 +209,7 @@ class HubClient:
 
 def _json(response: requests.Response) -> Any:
     kind = response.headers.get("Content-Type", "").split(";")[0] or "no content type"
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise ValueError(f"expected JSON, got {kind} ({len(response.content)} bytes)") from exc
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def parse_model(data: Any, model_id: str, fetched_at: str) -> ModelStats:
-    """Turn the Hub's JSON for one model into a record; anything malformed is a ValueError."""
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-        raise ValueError("expected a JSON object with the model's id")
-    safetensors = data.get("safetensors")
-    gated = data.get("gated", False)
-    return ModelStats(
-        model_id=model_id or data["id"],
-        fetched_at=fetched_at,
-        downloads=_int(data.get("downloads")),
-        downloads_all_time=_int(data.get("downloadsAllTime")),
-        likes=_int(data.get("likes")),
-        pipeline_tag=_str(data.get("pipeline_tag")),
-        last_modified=_str(data.get("lastModified")),
-        parameters=_int(safetensors.get("total")) if isinstance(safetensors, dict) else None,
-        gated=gated if gated in (False, True, "auto", "manual") else False,
-    )
+    return load_json(response.content, kind)
 
 
 def reason(exc: BaseException) -> str:
@@ -136,11 +217,79 @@ def reason(exc: BaseException) -> str:
     return exc.reason if isinstance(exc, HubError) else describe(exc)
 
 
-def _authors(models: Iterable[str]) -> dict[str, list[str]]:
+def _authors(ids: Iterable[str]) -> dict[str, list[str]]:
     groups: dict[str, list[str]] = defaultdict(list)
-    for model in models:
-        groups[model.split("/")[0].lower()].append(model)
+    for repo_id in ids:
+        groups[repo_id.split("/")[0].lower()].append(repo_id)
     return groups
+
+
+@dataclass(frozen=True)
+class _Fetched(Generic[S]):
+    stats: tuple[S, ...]
+    failures: tuple[Failure, ...]
+
+
+def _fetch_kind(
+    client: HubClient, kind: Kind[S], ids: Sequence[str], pool: Executor, *, deadline: Deadline,
+    fetched_at: str,
+) -> _Fetched[S]:  # fmt: skip
+    """Author lists where they save requests, then single requests for the rest."""
+    listed = [a for a, group in _authors(ids).items() if len(group) >= LIST_THRESHOLD]
+    found: dict[str, S] = {}
+    lists = gather(pool, lambda a: client.by_author(kind, a, fetched_at), listed, deadline)
+    for author, outcome in lists:
+        if isinstance(outcome, BaseException):
+            _expected(outcome)
+            log.debug("listing %s of %s failed (%s); asking one by one", kind.path, author,
+                      reason(outcome))  # fmt: skip
+        else:
+            found.update(outcome)
+    rest = [i for i in ids if i.lower() not in found]
+    failures: list[Failure] = []
+    for repo_id, result in gather(pool, lambda i: client.one(kind, i, fetched_at), rest, deadline):
+        if isinstance(result, BaseException):
+            _expected(result)
+            missing = isinstance(result, HubError) and result.missing
+            failures.append(Failure(_item(kind, repo_id), reason(result), missing=missing))
+        else:
+            found[repo_id.lower()] = result
+    stats = tuple(_named(kind, found[i.lower()], i) for i in ids if i.lower() in found)
+    return _Fetched(stats, tuple(failures))
+
+
+def _named(kind: Kind[S], stats: S, repo_id: str) -> S:
+    """Key the record by the id the CV uses."""
+    return stats if kind.ident(stats) == repo_id else kind.named(stats, repo_id)
+
+
+def _item(kind: Kind[Any], repo_id: str) -> str:
+    """How an item is named in failures: datasets and Spaces by their path on the Hub."""
+    return repo_id if kind is MODELS else f"{kind.path}/{repo_id}"
+
+
+def fetch_hub(
+    client: HubClient,
+    ids: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
+    pool: Executor,
+    deadline: Deadline,
+    now: Callable[[], str],
+) -> SourceResult:
+    """Numbers for every (model, dataset, Space) id; failures are inside the result."""
+    fetched_at = now()
+    models, datasets, spaces = ids
+    d, at = deadline, fetched_at
+    got_models = _fetch_kind(client, MODELS, models, pool, deadline=d, fetched_at=at)
+    got_datasets = _fetch_kind(client, DATASETS, datasets, pool, deadline=d, fetched_at=at)
+    got_spaces = _fetch_kind(client, SPACES, spaces, pool, deadline=d, fetched_at=at)
+    return SourceResult(
+        "huggingface",
+        len(models) + len(datasets) + len(spaces),
+        models=got_models.stats,
+        datasets=got_datasets.stats,
+        spaces=got_spaces.stats,
+        failures=got_models.failures + got_datasets.failures + got_spaces.failures,
+    )
 
 
 def fetch_models(
@@ -150,34 +299,8 @@ def fetch_models(
     deadline: Deadline,
     now: Callable[[], str],
 ) -> SourceResult:
-    """Numbers for every model: author lists where they save requests, single requests else."""
-    fetched_at = now()
-    groups = _authors(models)
-    listed = [a for a, ms in groups.items() if len(ms) >= LIST_THRESHOLD]
-    found: dict[str, ModelStats] = {}
-    failures: list[Failure] = []
-    for author, outcome in gather(
-        pool, lambda a: client.author_models(a, fetched_at), listed, deadline
-    ):
-        if isinstance(outcome, BaseException):
-            _expected(outcome)
-            log.debug("listing %s failed (%s); asking model by model", author, reason(outcome))
-        else:
-            found.update(outcome)
-    rest = [m for m in models if m.lower() not in found]
-    for model, result in gather(pool, lambda m: client.model(m, fetched_at), rest, deadline):
-        if isinstance(result, BaseException):
-            _expected(result)
-            failures.append(Failure(model, reason(result)))
-        else:
-            found[model.lower()] = result
-    stats = tuple(_named(found[m.lower()], m) for m in models if m.lower() in found)
-    return SourceResult("huggingface", len(models), models=stats, failures=tuple(failures))
-
-
-def _named(stats: ModelStats, model_id: str) -> ModelStats:
-    """Key the record by the id the CV uses."""
-    return stats if stats.model_id == model_id else replace(stats, model_id=model_id)
+    """Numbers for models only."""
+    return fetch_hub(client, (models, (), ()), pool, deadline, now)
 
 
 def _expected(exc: BaseException) -> None:

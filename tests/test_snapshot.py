@@ -1,0 +1,90 @@
+"""data/stats.json: the same bounds as network data, FILE:LINE:COL errors, merge and renames."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+from updater.errors import InputError
+from updater.snapshot import Snapshot, dumps, load_snapshot, merge, parse_snapshot
+from updater.stats import Failure, PaperStats, Rename, RepoStats, SourceResult, SpaceStats
+
+T = "2026-11-26T00:00:00Z"
+BASE = (FIXTURES / "seed" / "stats.json").read_text(encoding="utf-8")
+MINI = (FIXTURES / "mini" / "stats.json").read_text(encoding="utf-8")
+
+
+def error(text: str) -> str:
+    with pytest.raises(InputError) as info:
+        parse_snapshot(text, "data/stats.json")
+    assert info.value.exit_code == 2
+    return str(info.value)
+
+
+def test_a_huge_integer_is_a_located_error_not_a_crash() -> None:
+    text = BASE.replace('"stars": 1349', '"stars": ' + "9" * 5000, 1)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "9" * 100 in t)
+    col = text.splitlines()[line - 1].index("9" * 100) + 1
+    assert error(text) == (
+        f"data/stats.json:{line}:{col}: number too large; fix the file or delete it to start over"
+    )
+
+
+def test_deep_nesting_is_a_located_error_not_a_crash() -> None:
+    text = '{"format": 1,\n "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    assert error(text).startswith("data/stats.json:2:70: JSON nested too deeply")
+
+
+@pytest.mark.parametrize("value", ["true", "-1", "1e3", "10000000000000001", '"12"'])
+def test_counts_must_be_integers_in_range(value: str) -> None:
+    text = BASE.replace('"stars": 1349', f'"stars": {value}', 1)
+    assert error(text).startswith("data/stats.json:1:1: repositories.hyunwoongko/kss.stars:")
+
+
+def test_older_snapshots_load_and_dump_byte_identically() -> None:
+    assert dumps(parse_snapshot(BASE, "x")) == BASE
+
+
+def test_new_kinds_round_trip(tmp_path: Path) -> None:
+    snapshot = parse_snapshot(MINI, "x")
+    assert snapshot.paper("arxiv:2502.18934") == PaperStats(
+        "ARXIV:2502.18934", "2026-11-20T03:17:00Z", 42
+    )
+    assert snapshot.space("ACME/demo") == SpaceStats("acme/demo", "2026-11-20T03:17:00Z", 9)
+    assert snapshot.dataset("acme/data-a") is not None
+    (tmp_path / "s.json").write_text(dumps(snapshot), encoding="utf-8")
+    assert load_snapshot(tmp_path / "s.json") == snapshot
+    assert json.loads(dumps(snapshot))["papers"]["arxiv:2502.18934"]["citations"] == 42
+
+
+def test_merge_keeps_last_known_numbers_of_every_kind() -> None:
+    old = parse_snapshot(MINI, "x")
+    fresh = SourceResult("semanticscholar", 1, papers=(PaperStats("ARXIV:2502.18934", T, 50),))
+    failed = SourceResult("huggingface", 1, failures=(Failure("spaces/acme/demo", "timed out"),))
+    new = merge(old, [fresh, failed])
+    assert new.paper("ARXIV:2502.18934") == PaperStats("ARXIV:2502.18934", T, 50)
+    assert new.space("acme/demo") == old.space("acme/demo")
+
+
+def repo(name: str, stars: int) -> RepoStats:
+    return RepoStats(name, stars, 0, T)
+
+
+def test_a_rename_is_dropped_when_the_old_name_is_a_repository_again() -> None:
+    renamed = merge(Snapshot(), [SourceResult("github", 1, (repo("o/new", 100),),
+                                              renames=(Rename("o/old", "o/new"),))])  # fmt: skip
+    assert renamed.repo("o/old") == repo("o/new", 100)
+    taken = merge(renamed, [SourceResult("github", 1, (repo("o/old", 3),))])
+    assert taken.renamed == {} and taken.repo("o/old") == repo("o/old", 3)
+
+
+def test_a_rename_is_dropped_when_the_old_name_is_gone() -> None:
+    renamed = Snapshot({"o/new": repo("o/new", 100)}, renamed={"o/old": "o/new"})
+    gone = SourceResult("github", 1, failures=(Failure("o/old", "not found", missing=True),))
+    passing = SourceResult("github", 1, failures=(Failure("o/old", "timed out"),))
+    assert merge(renamed, [passing]).renamed == {"o/old": "o/new"}
+    assert merge(renamed, [gone]).renamed == {}
+    assert merge(renamed, [gone]).repo("o/old") is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -222,9 +223,9 @@ def test_tokens_never_printed(
     # Rejected tokens, failures with bodies that echo them, and -v debug logging.
     github.token = "ghs_other"
     hub.script("GET", "/api/models", json_reply({"error": f"bad token {HF_TOKEN}"}, 500))
-    assert main(["-v", "render", *paths_args(profile)]) == 0
+    assert main(["-v", "render", "--retries", "0", *paths_args(profile)]) == 0
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:1")
-    assert main(["-v", "render", "--strict", *paths_args(profile)]) == 3
+    assert main(["-v", "render", "--strict", "--retries", "0", *paths_args(profile)]) == 3
     out, err = capsys.readouterr()
     assert "GitHub rejected the token (401 Bad credentials): check GITHUB_TOKEN" in err
     for secret in (GITHUB_TOKEN, HF_TOKEN, GITHUB_TOKEN[4:20], HF_TOKEN[3:20]):
@@ -249,7 +250,10 @@ def test_deadline_option_is_honoured(
     github, _ = world
     github.script("POST", "/graphql", Reply(200, b"{}", delay=3))
     assert main(["render", "--deadline", "1", *paths_args(profile)]) == 0
-    assert "not finished by the fetch deadline" in capsys.readouterr().err
+    # Which guard ends the hanging request depends on timing: the gather's wait, or the
+    # request's own budget (the time left); either way the run ends and says so.
+    err = capsys.readouterr().err
+    assert re.search(r"not finished by the fetch deadline|timed out", err), err
 
 
 def test_committed_snapshot_fixture_is_untouched() -> None:
@@ -333,7 +337,7 @@ def discover_profile(paths: Paths) -> Targets:
 # must end within --deadline plus 5 s whatever the servers do. The bound asserted is generous
 # (a loaded CI machine); benchmarks/misbehaving.py reports the real figures.
 
-DEADLINE = 3
+DEADLINE = 1.5
 SLACK = 12.0  # seconds past the deadline before the test calls it a hang
 
 

@@ -118,6 +118,28 @@ def _paths_options(parser: argparse.ArgumentParser, writes: bool = True) -> None
     )
 
 
+def _retries(text: str) -> int:
+    """--retries: a whole number from 0 to 10."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 10:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 10, got {text!r}")
+    return value
+
+
+def _retries_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--retries",
+        type=_retries,
+        default=3,
+        metavar="N",
+        help="how many times a failed request (timeout, reset, 5xx, 429) is tried again, with "
+        "backoff, within the deadline: 0 to 10 (default: %(default)s)",
+    )
+
+
 def _live_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--offline",
@@ -137,6 +159,7 @@ def _live_options(parser: argparse.ArgumentParser) -> None:
         help="time allowed for fetching all numbers; what is not fetched by then keeps its "
         "last known value (default: %(default)g)",
     )
+    _retries_option(parser)
 
 
 def _command(
@@ -208,6 +231,7 @@ def _update_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         help="time for the whole run (default: %(default)g): the fetch gets it minus a reserve "
         "for publishing (a quarter of it, at most 30 s); the process ends within it plus 5 s",
     )  # fmt: skip
+    _retries_option(p)
     p.add_argument(
         "--keepalive-days", type=_days, default=50.0, metavar="DAYS",
         help="in GitHub Actions, when nothing is committed and the branch's last commit is this "
@@ -376,7 +400,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR
     if args.command == "render":
         from updater.commands.render import render
 
-        fetch = None if args.offline else live_fetcher(settings, args.deadline)
+        fetch = None if args.offline else live_fetcher(settings, args.deadline, args.retries)
         return render(_paths(args), fetch, check=args.check, strict=args.strict)
     if args.command == "update":
         return _update(args, settings)
@@ -435,30 +459,34 @@ def _update(args: argparse.Namespace, settings: Settings) -> int:
 
         def fetch(targets: Targets, old: Snapshot) -> tuple[SourceResult, ...]:
             seconds = max(deadline.remaining() - reserve, 0.001)
-            return live_fetcher(settings, seconds)(targets, old)
+            return live_fetcher(settings, seconds, args.retries)(targets, old)
 
     options = UpdateOptions(args.repo, args.branch, args.dry_run, args.strict, args.keepalive_days)
-    return update(_paths(args), fetch, target_opener(settings, deadline), options, settings)
+    opener = target_opener(settings, deadline, args.retries)
+    return update(_paths(args), fetch, opener, options, settings)
 
 
-def target_opener(settings: Settings, deadline: Deadline) -> TargetFactory:
+def target_opener(settings: Settings, deadline: Deadline, retries: int = 3) -> TargetFactory:
     """Opens the repository to commit to, with its own client, under the run's deadline."""
     from updater.publish import Target
     from updater.sources.github import make_github
     from updater.sources.http import Policy
 
+    policy = Policy(retries=retries)
+
     def open_target(repo: str, branch: str | None) -> Target:
-        github = make_github(settings.github_api_url, settings.github_token, Policy(), deadline)
+        github = make_github(settings.github_api_url, settings.github_token, policy, deadline)
         return Target(github, repo, branch, deadline)
 
     return open_target
 
 
-def live_fetcher(settings: Settings, deadline: float) -> Fetcher:
-    """The production fetcher: real clients for both APIs, built from the settings."""
+def live_fetcher(settings: Settings, deadline: float, retries: int = 3) -> Fetcher:
+    """The production fetcher: real clients for every source, built from the settings."""
     from updater.fetch import LiveFetcher
+    from updater.sources.http import Policy
 
-    return LiveFetcher(settings, deadline_seconds=deadline)
+    return LiveFetcher(settings, deadline_seconds=deadline, policy=Policy(retries=retries))
 
 
 def _run(command: Callable[[], int], verbose: bool) -> int:

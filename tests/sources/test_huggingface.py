@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 
@@ -322,10 +323,11 @@ def test_no_request_starts_after_the_deadline(hub: FakeHub) -> None:
         hub.add(f"big/m{i}", downloads=i)
     hub.script("GET", r"^/api/models$", Reply(200, b"[]", delay=2.5))
     deadline = Deadline.after(1)
-    http = session(FAST, deadline, {})
+    slow = replace(FAST, read_timeout=5)  # the list request outlives the deadline
+    http = session(slow, deadline, {})
     started = time.monotonic()
     with http, ThreadPoolExecutor(8) as pool:
-        client = HubClient(hub.url, http, FAST)
+        client = HubClient(hub.url, http, slow)
         result = fetch_models(client, ("big/m0", "big/m1", "big/m2"), pool, deadline, lambda: T)
         elapsed = time.monotonic() - started
     assert elapsed < 2

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, paths_args
+from updater import cli
 from updater.build import Paths
 from updater.cli import main
 
@@ -106,7 +109,7 @@ BAD_INPUTS: dict[str, tuple[Callable[[Paths], None], str]] = {
     "duplicated key": (_edit(_data, "  title: Who am I?", "  title: Who am I?\n  title: Again"), r"cv\.yaml:\d+:\d+: sections\[0\]\.title: duplicated key"),
     "invalid period": (_edit(_data, 'start: "2023.05"', 'start: "2023-5"'), r"cv\.yaml:\d+:\d+: sections\[2\]\.entries\[5\]\.period\.start: expected a date written YYYY\.MM or YYYY"),
     "template syntax": (_edit(_template, "{% for contact in section.links %}", "{% for contact in %}"), r"README\.md\.j2:\d+:\d+: template syntax error"),
-    "undefined variable": (_edit(_template, "{{ contact.label }}", "{{ contact.lable }}"), r"README\.md\.j2:\d+: undefined variable: .*lable"),
+    "undefined variable": (_edit(_template, "{{ contact.label }}", "{{ contact.lable }}"), r"README\.md\.j2:\d+:\d+: cv\.sections\[\]\.links\[\]\.lable: no such field; did you mean 'label'\?"),
     "unreadable file": (_unreadable, r"cv\.yaml:1:1: not UTF-8"),
     "missing file": (_missing, r"cv\.yaml:1:1: file not found"),
     "broken snapshot": (_broken_snapshot, r"stats\.json:2:\d+: invalid JSON"),
@@ -163,3 +166,74 @@ def test_runs_from_the_repository_root_by_default(
     assert main(["render", "--offline"]) == 0
     assert Path("README.md").exists()
     assert not any(name.endswith(".tmp") for name in os.listdir("."))
+
+
+def test_every_problem_in_every_file_at_once_sorted_in_one_format(
+    profile: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(_data, "  title: Who am I?", "  title: Who am I?\n  title: Again")(profile)
+    _edit(_data, 'start: "2023.05"', 'start: "2023-5"')(profile)
+    _edit(_data, "    alt: Hyunwoong Ko\n", "")(profile)
+    _edit(_template, "{{ entry.role }}", "{{ entry.rol }}")(profile)
+    _edit(_template, "{% for contact in section.links %}", "{% for contact in section.linx %}")(
+        profile
+    )
+    capsys.readouterr()
+    assert main(["validate", *paths_args(profile)]) == 2
+    *lines, summary = capsys.readouterr().err.splitlines()
+    assert len(lines) == 5
+    places = []
+    for line in lines:
+        match = re.match(r"^(.+?):(\d+):(\d+): \S+: .+$", line)
+        assert match, line
+        places.append((match[1], int(match[2]), int(match[3])))
+    assert places == sorted(places)
+    assert [p[0] for p in places] == [str(profile.data)] * 3 + [str(_template(profile))] * 2
+    assert summary == f"error: 5 problems in {profile.data}, {_template(profile)}"
+
+
+def test_help_is_written_for_the_user(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Keep a GitHub profile README current" in out
+    assert "exit codes:" in out and "parse, dispatch" not in out
+    for command in ("validate", "render", "update", "preview", "check", "schema"):
+        assert command in out
+    assert main(["validate", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "FILE:LINE:COL" in out and "--output" not in out and "--root" not in out
+    assert main(["render", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "all are updated or none" in out and "--deadline SECONDS" in out
+
+
+def test_verbose_before_or_after_the_command(
+    profile: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile.data.unlink()
+    assert main(["render", "--offline", "-v", *paths_args(profile)]) == 2
+    assert "Traceback" in capsys.readouterr().err
+    assert main(["render", "--offline", *paths_args(profile)]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["-5", "0", "nan", "inf", "soon"])
+def test_deadline_must_be_a_positive_number(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", "--offline", f"--deadline={value}"]) == 2
+    assert "--deadline: " in capsys.readouterr().err
+
+
+def test_cli_defaults_are_the_pipelines() -> None:
+    assert Paths() == Paths(cli.DATA, cli.STATS, cli.TEMPLATES, cli.ROOT)
+
+
+def test_help_does_not_import_the_pipeline() -> None:
+    code = (
+        "import sys\nfrom updater.cli import main\nmain(['--help'])\n"
+        "heavy = {'jinja2', 'pydantic', 'yaml', 'github', 'requests', 'cmarkgfm'}\n"
+        "sys.stderr.write(' '.join(sorted(heavy & set(sys.modules))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stderr == ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import SEED
@@ -140,7 +142,10 @@ def test_bad_urls_say_what_is_expected(url: str) -> None:
 
 def test_text_with_a_colon_hint() -> None:
     found = problems("sections:\n  - items:\n      - Python: Excellent\n")
-    assert "cv.yaml:3:9: sections[0].items[0].Python: unknown key; expected one of: " in found[1]
+    assert any(
+        p.startswith("cv.yaml:3:9: sections[0].items[0].Python: unknown key; expected one of: ")
+        for p in found
+    )
 
 
 def test_all_problems_reported_at_once() -> None:
@@ -187,3 +192,59 @@ def test_nested_item_errors_point_inside_the_item() -> None:
 )
 def test_format_path(path: tuple[str | int, ...], text: str) -> None:
     assert format_path(path) == text
+
+
+TEN_MISTAKES = """\
+title: Jane Doe
+title: Jane Again
+sections:
+  - id: About Me
+    titel: About
+    image: {src: me.png, width: big}
+  - title: Work
+    entries:
+      - period: {start: "2021-03", end: "2023.05"}
+        role: ""
+      - period: {start: "2020.05", end: "2019.01"}
+        url: "javascript:alert(1)"
+        items: [[1]]
+  - links: [{label: Mail}]
+tracking:
+  github_user: "not a user!"
+"""
+
+
+def test_ten_mistakes_all_reported_sorted_in_one_format() -> None:
+    # Positions are those of the key holding the wrong value (or of the item), as editors show.
+    found = problems(TEN_MISTAKES)
+    assert [p.split(": ", 1)[0] for p in found] == [
+        "cv.yaml:2:1",  # duplicated title
+        "cv.yaml:4:5",  # id with spaces and capitals
+        "cv.yaml:5:5",  # titel
+        "cv.yaml:6:5",  # image without alt
+        "cv.yaml:6:26",  # width: big
+        "cv.yaml:9:18",  # 2021-03
+        "cv.yaml:10:9",  # empty role
+        "cv.yaml:11:9",  # end before start
+        "cv.yaml:12:9",  # javascript: link
+        "cv.yaml:13:17",  # a list where an item goes
+        "cv.yaml:14:13",  # link without url
+        "cv.yaml:16:3",  # not a GitHub user name
+    ]
+    for problem in found:
+        assert re.fullmatch(r"cv\.yaml:\d+:\d+: [\w\[\].]+: [^\n]+", problem), problem
+        assert "^(" not in problem and "updater." not in problem and "Value error" not in problem
+    assert found[0].endswith("title: duplicated key (first defined at line 1); keep one of them")
+    assert "expected an id of lower-case letters, digits, - and _, e.g. experience" in found[1]
+    assert "expected a GitHub user name, e.g. octocat, got 'not a user!'" in found[-1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sections: {a: 1}\n", "cv.yaml:1:1: sections: expected a list (one '- ' line per item); got {'a': '1'}"),
+        ("sections:\n  - image: x\n", "cv.yaml:2:5: sections[0].image: expected a mapping (key: value lines) with src, alt, width, height; got 'x'"),
+    ],
+)  # fmt: skip
+def test_wrong_shapes_say_what_is_expected_without_class_names(text: str, expected: str) -> None:
+    assert problems(text) == [expected]

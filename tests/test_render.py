@@ -108,12 +108,24 @@ def test_empty_snapshot_renders_no_numbers(profile: Paths) -> None:
     assert not re.search(r"\b(None|nan)\b", readme)
 
 
-def test_undefined_variable_names_the_template_line(profile: Paths) -> None:
+def test_missing_field_names_the_template_line_and_column(profile: Paths) -> None:
     (profile.templates / "README.md.j2").write_text(
         "# {{ cv.title }}\n\n{{ cv.nickname }}\n", encoding="utf-8"
     )
-    with pytest.raises(InputError, match=r"README\.md\.j2:3: undefined variable: .*nickname"):
+    with pytest.raises(InputError, match=r"README\.md\.j2:3:7: cv\.nickname: no such field; "):
         build(profile, None)
+
+
+def test_runtime_error_names_line_and_column_in_plain_words(profile: Paths) -> None:
+    (profile.templates / "README.md.j2").write_text(
+        '# {{ cv.title }}\n{{ cv.section("nope").title }}\n', encoding="utf-8"
+    )
+    with pytest.raises(InputError) as info:
+        build(profile, None)
+    assert str(info.value).endswith(
+        "README.md.j2:2:1: no section with id 'nope' in the data "
+        "(ids: about, skills, biography, contacts)"
+    )
 
 
 def test_template_syntax_error_names_the_line(tmp_path: Path) -> None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 
 from updater.cv import CV, load_cv
-from updater.errors import ValidationFailed
+from updater.errors import InputError, ValidationFailed, sort_problems
 from updater.links import Targets, cv_urls, discover
 from updater.page.annotate import links as page_links
 from updater.pages import Page
@@ -20,7 +20,7 @@ from updater.snapshot import Snapshot, load_snapshot, merge
 from updater.stats import SourceResult
 
 Fetcher = Callable[[Targets, Snapshot], tuple[SourceResult, ...]]
-_POSITION_RE = re.compile(r"^(.*?):(\d+)(?::(\d+))?:")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -60,31 +60,29 @@ class Build:
 
 
 def load_inputs(paths: Paths) -> Inputs:
-    """Read and validate the data, every template and the snapshot; all problems at once."""
+    """Read and validate the data, every template and the snapshot; every problem at once,
+    sorted by file, line and column."""
     problems: list[str] = []
-    cv: CV = CV()
-    templates: Mapping[str, jinja2.Template] = {}
-    pages: tuple[Page, ...] = ()
-    try:
-        cv = load_cv(paths.data)
-    except ValidationFailed as exc:
-        problems += exc.problems
-    try:
-        pages = discover_pages(paths.templates)
-        templates = load_templates(pages)
-    except ValidationFailed as exc:
-        problems += exc.problems
-    old = load_snapshot(paths.stats)
+    no_pages: tuple[Page, ...] = ()
+    no_templates: dict[str, jinja2.Template] = {}
+    cv = _collect(problems, lambda: load_cv(paths.data), CV())
+    pages = _collect(problems, lambda: discover_pages(paths.templates), no_pages)
+    templates = _collect(problems, lambda: load_templates(pages), no_templates)
+    old = _collect(problems, lambda: load_snapshot(paths.stats), Snapshot())
     if problems:
-        raise ValidationFailed(sorted(problems, key=_position))
+        raise ValidationFailed(sort_problems(problems))
     return Inputs(cv, pages, templates, old)
 
 
-def _position(problem: str) -> tuple[str, int, int]:
-    match = _POSITION_RE.match(problem)
-    if not match:
-        return ("", 0, 0)
-    return (match[1], int(match[2]), int(match[3] or 0))
+def _collect(problems: list[str], load: Callable[[], T], fallback: T) -> T:
+    """Run one loader; its problems join the list instead of hiding the other files'."""
+    try:
+        return load()
+    except ValidationFailed as exc:
+        problems += exc.problems
+    except InputError as exc:
+        problems.append(str(exc))
+    return fallback
 
 
 def find_targets(cv: CV, pages: Mapping[str, str]) -> Targets:

@@ -11,57 +11,49 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from updater import __version__, logs
-from updater.build import Fetcher, Paths
-from updater.commands.render import render
-from updater.commands.schema import schema
-from updater.commands.validate import validate
 from updater.config import Settings
-from updater.cv import load_cv
-from updater.errors import InputError, UpdaterError
+from updater.errors import POSITION_RE, InputError, UpdaterError, ValidationFailed
 
 if TYPE_CHECKING:
+    from updater.build import Fetcher, Paths
     from updater.commands.update import TargetFactory
     from updater.links import Targets
     from updater.snapshot import Snapshot
     from updater.sources.http import Deadline
     from updater.stats import SourceResult
 
-# The network and HTML commands (PyGithub, urllib3 retries, cmarkgfm) are imported where they
-# run: `render --offline`, `validate` and `schema` start without them.
+# Every command is imported where it runs: `updater --help` starts without Jinja2, pydantic,
+# PyGithub or cmarkgfm, and `validate` without the network and HTML libraries.
 
 log = logging.getLogger("updater")
 
 EXIT_OK, EXIT_STALE, EXIT_INPUT, EXIT_SOURCE, EXIT_INTERNAL = 0, 1, 2, 3, 70
 
+# The same defaults as updater.build.Paths (a test keeps them equal), spelled out here so that
+# parsing the command line does not import the pipeline.
+DATA, STATS, TEMPLATES, ROOT = (
+    Path("data/cv.yaml"),
+    Path("data/stats.json"),
+    Path("templates"),
+    Path(),
+)
 
-def _paths_options(parser: argparse.ArgumentParser) -> None:
-    defaults = Paths()
-    parser.add_argument("--data", type=Path, default=defaults.data, help="CV file (%(default)s)")
-    parser.add_argument("--stats", type=Path, default=defaults.stats, help="snapshot (%(default)s)")
-    parser.add_argument(
-        "--templates",
-        type=Path,
-        default=defaults.templates,
-        help="folder of page templates: NAME.j2 renders to NAME (%(default)s)",
-    )
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=defaults.root,
-        help="folder the pages are written to, the repository root (%(default)s)",
-    )
+DESCRIPTION = """\
+Keep a GitHub profile README current: your CV as data (data/cv.yaml), your pages as Jinja2
+templates (templates/NAME.j2 renders to NAME), and live numbers from GitHub and Hugging Face
+(kept in data/stats.json). Run the commands from the root of your profile repository.
+"""
+
+EPILOG = """\
+exit codes: 0 success; 1 out of date (--check) or findings (check); 2 a problem with your
+files or options, each printed as FILE:LINE:COL: message; 3 a source or GitHub failed
+(--strict, update); 70 a bug in updater (run with -v and report it).
+
+Start with `updater validate`, then `updater render --offline` to see the page.
+"""
 
 
-def _live_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--offline", action="store_true", help="use data/stats.json only; no network"
-    )
-    parser.add_argument(
-        "--strict", action="store_true", help="exit 3, writing nothing, if any source fails"
-    )
-    parser.add_argument(
-        "--deadline", type=float, default=120.0, help="seconds for the whole fetch (%(default)s)"
-    )
+VERBOSE_HELP = "show debug logs and, on failure, the traceback (before or after the command)"
 
 
 def _positive_seconds(text: str) -> float:
@@ -69,9 +61,97 @@ def _positive_seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
     return value
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options accepted before or after the command (`updater -v render` = `render -v`)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help=VERBOSE_HELP,
+    )
+    return common
+
+
+def _input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DATA,
+        metavar="FILE",
+        help="your CV as YAML (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--stats",
+        type=Path,
+        default=STATS,
+        metavar="FILE",
+        help="last known numbers, read and updated by render (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--templates",
+        type=Path,
+        default=TEMPLATES,
+        metavar="DIR",
+        help="folder of page templates: NAME.j2 renders to NAME (default: %(default)s/)",
+    )
+
+
+def _paths_options(parser: argparse.ArgumentParser, writes: bool = True) -> None:
+    _input_options(parser)
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=ROOT,
+        metavar="DIR",
+        # validate writes nothing: it accepts --root (scripts pass one set of options to every
+        # command) but does not offer it.
+        help="folder the pages are written to: your repository root (default: current folder)"
+        if writes
+        else argparse.SUPPRESS,
+    )
+
+
+def _live_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="use the numbers in data/stats.json only; no network, no token needed",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="if any source fails, exit 3 and write nothing (default: keep its last known numbers)",
+    )
+    parser.add_argument(
+        "--deadline",
+        type=_positive_seconds,
+        default=120.0,
+        metavar="SECONDS",
+        help="time allowed for fetching all numbers; what is not fetched by then keeps its "
+        "last known value (default: %(default)g)",
+    )
+
+
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    description: str,
+) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name,
+        help=summary,
+        description=description,
+        parents=[_common()],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
 def _days(text: str) -> float:
@@ -99,6 +179,7 @@ def _update_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p = sub.add_parser(
         "update", help="fetch, render and commit the pages that changed", description=UPDATE_HELP,
         epilog=UPDATE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_common()],
     )  # fmt: skip
     _paths_options(p)
     p.add_argument(
@@ -137,23 +218,53 @@ def _update_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
-    parser = argparse.ArgumentParser(prog="updater", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="updater",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"updater {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logs and tracebacks")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show debug logs and, on failure, the traceback",
+    )
+    sub = parser.add_subparsers(title="commands", dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check data/cv.yaml and the template, offline")
-    _paths_options(p)
+    p = _command(
+        sub,
+        "validate",
+        "check your data and templates, offline; writes nothing",
+        "Check data/cv.yaml against the schema, every template in templates/ (syntax, and\n"
+        "references to data that cannot exist, in every branch) and data/stats.json, without\n"
+        "any network. Every problem is printed at once as FILE:LINE:COL: message. Exit 0 if\n"
+        "all is well, 2 otherwise.",
+    )
+    _paths_options(p, writes=False)
 
-    p = sub.add_parser("render", help="fetch live numbers and render README.md")
+    p = _command(
+        sub,
+        "render",
+        "fetch live numbers and write every page (README.md, ...)",
+        "Validate, fetch the live numbers (unless --offline), and write every page\n"
+        "(templates/NAME.j2 -> NAME) and data/stats.json together: all are updated or none.\n"
+        "Files whose text did not change are left alone.",
+    )
     _paths_options(p)
     _live_options(p)
-    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if stale")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; print a diff and exit 1 if a page is out of date",
+    )
 
     _update_parser(sub)
 
     p = sub.add_parser(
         "preview",
+        parents=[_common()],
         help="write each page as standalone HTML, as GitHub shows it, in light and dark",
         description="Writes DIR/NAME.html (light) and DIR/NAME.dark.html (dark) for each page; "
         "links between pages go to the local previews.",
@@ -175,12 +286,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--branch", default="main", help="branch for relative links (%(default)s)")
     p.add_argument(
-        "--data", type=Path, default=Paths().data, help="CV, for tracking.github_user (%(default)s)"
+        "--data", type=Path, default=DATA, help="CV, for tracking.github_user (%(default)s)"
     )
     p.add_argument("--open", action="store_true", help="open README's preview in the browser")
 
     p = sub.add_parser(
         "check",
+        parents=[_common()],
         help="lint pages as GitHub will show them; exit 1 on errors",
         description="Prints FILE:LINE:COL: error|warning: message [rule]. Silence a rule with "
         "<!-- check-disable-next-line RULE -->, check-disable-line, check-disable/check-enable "
@@ -203,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "init",
+        parents=[_common()],
         help="adopt hand-written pages: FILE becomes templates/FILE.j2, plus data and workflow",
     )
     p.add_argument("files", nargs="*", default=["README.md"], metavar="FILE", help="(README.md)")
@@ -216,9 +329,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--branch", help="branch the workflow commits to (default: origin's default)")
     p.add_argument("--root", type=Path, default=Path(), help="profile repository (%(default)s)")
 
-    p = sub.add_parser("schema", help="write the JSON Schema of data/cv.yaml")
-    p.add_argument("--output", type=Path, default=Path("schema/cv.schema.json"))
-    p.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
+    p = _command(
+        sub,
+        "schema",
+        "write the JSON Schema of data/cv.yaml, for editors",
+        "Write the JSON Schema generated from the CV records, so that an editor (e.g. VS Code\n"
+        "with the YAML extension) completes and checks data/cv.yaml as you type.",
+    )
+    p.add_argument(
+        "--output",
+        type=Path,
+        default=Path("schema/cv.schema.json"),
+        help="where to write it (default: %(default)s)",
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the file is missing or out of date",
+    )
     return parser
 
 
@@ -235,13 +363,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _paths(args: argparse.Namespace) -> Paths:
+    from updater.build import Paths
+
     return Paths(args.data, args.stats, args.templates, args.root)
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR0911
     if args.command == "validate":
+        from updater.commands.validate import validate
+
         return validate(_paths(args))
     if args.command == "render":
+        from updater.commands.render import render
+
         fetch = None if args.offline else live_fetcher(settings, args.deadline)
         return render(_paths(args), fetch, check=args.check, strict=args.strict)
     if args.command == "update":
@@ -256,6 +390,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR
 
         return check(args.files, strict=args.strict, output_format=args.format)
     if args.command == "schema":
+        from updater.commands.schema import schema
+
         return schema(args.output, args.check)
     if args.command == "init":
         from updater.commands.init import init
@@ -273,6 +409,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR
 
 def _profile_repo(data: Path) -> str:
     """A profile README lives in the repository named after its owner: USER/USER."""
+    from updater.cv import load_cv
+
     user = load_cv(data).tracking.github_user
     if not user:
         raise InputError("no repository for relative links: pass --repo OWNER/NAME")
@@ -327,7 +465,7 @@ def _run(command: Callable[[], int], verbose: bool) -> int:
     try:
         return command()
     except UpdaterError as exc:
-        log.error("%s", exc, exc_info=verbose)
+        report(exc, verbose)
         return exc.exit_code
     except KeyboardInterrupt:
         log.error("interrupted")
@@ -340,6 +478,24 @@ def _run(command: Callable[[], int], verbose: bool) -> int:
             exc_info=verbose,
         )
         return EXIT_INTERNAL
+
+
+def report(exc: UpdaterError, verbose: bool) -> None:
+    """Print problems one a line as `FILE:LINE:COL: message`, then one summary line.
+
+    Lines that carry a position are printed without a prefix, so editors and CI annotations
+    can parse every one of them; the summary (and any message without a place) says `error:`.
+    """
+    problems = exc.problems if isinstance(exc, ValidationFailed) else (str(exc),)
+    placed = [POSITION_RE.match(p) for p in problems]
+    if not all(placed):
+        log.error("%s", exc, exc_info=verbose)
+        return
+    for problem in problems:
+        log.error("%s", problem, extra={"plain": True})
+    files = sorted({m[1] for m in placed if m})
+    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    log.error("%s in %s", count, ", ".join(files), exc_info=verbose)
 
 
 if __name__ == "__main__":  # pragma: no cover

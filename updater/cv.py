@@ -24,8 +24,9 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
-from updater.errors import InputError, ValidationFailed
-from updater.yamlsource import YamlDocument, parse_yaml
+from updater.errors import POSITION_RE, InputError, ValidationFailed, sort_problems
+from updater.files import read_text
+from updater.yamlsource import MAX_BYTES, YamlDocument, parse_yaml
 
 MONTH = r"\d{4}(\.(0[1-9]|1[0-2]))?"
 MONTH_PATTERN = rf"^{MONTH}$"
@@ -240,39 +241,50 @@ def load_cv(path: Path) -> CV:
 
 
 def parse_cv(text: str, source: str) -> CV:
-    """Validate CV text; every problem is reported, each as FILE:LINE:COL: key.path: message."""
+    """Validate CV text; every problem is reported, in line order, as FILE:LINE:COL: path: msg."""
     doc = parse_yaml(text, source)
-    if doc.data is None:
-        return CV()
-    if not isinstance(doc.data, dict):
-        raise ValidationFailed([doc.problem((), "expected a mapping with title and sections")])
-    try:
-        return CV.model_validate(doc.data)
-    except ValidationError as exc:
-        errors = [(_clean_loc(err["loc"]), err) for err in exc.errors()]
-        specific = [
-            _describe(doc, loc, err)
-            for loc, err in errors
-            if not any(other[: len(loc)] == loc and len(other) > len(loc) for other, _ in errors)
-        ]
-        raise ValidationFailed(specific) from exc
+    problems = list(doc.problems)
+    cv = CV()
+    if doc.data is not None and not isinstance(doc.data, dict):
+        problems.append(doc.problem((), "expected a mapping with title and sections"))
+    elif doc.data is not None:
+        try:
+            cv = CV.model_validate(doc.data)
+        except ValidationError as exc:
+            problems += _schema_problems(doc, exc)
+    if problems:
+        raise ValidationFailed(sort_problems(problems))
+    return cv
+
+
+def _schema_problems(doc: YamlDocument, exc: ValidationError) -> list[str]:
+    """One problem per failing key, the most specific only (no echo from enclosing unions)."""
+    errors = [(_clean_loc(err["loc"]), err) for err in exc.errors()]
+    return [
+        _describe(doc, loc, err)
+        for loc, err in errors
+        if not any(other[: len(loc)] == loc and len(other) > len(loc) for other, _ in errors)
+    ]
 
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
+        text = read_text(path, limit=MAX_BYTES)
+    except InputError as exc:
+        raise InputError(_with_position(str(exc))) from exc
+    if text is None:
         raise InputError(
             f"{path}:1:1: file not found; run from the profile repository root or pass --data"
-        ) from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}:1:1: is a folder, expected the CV file") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}:1:1: not UTF-8 text (byte {exc.start}); save it as UTF-8"
-        ) from exc
-    except OSError as exc:
-        raise InputError(f"{path}:1:1: cannot read: {exc.strerror or exc}") from exc
+        )
+    return text
+
+
+def _with_position(message: str) -> str:
+    """`FILE: msg` -> `FILE:1:1: msg`, so every problem with a data file has a position."""
+    if POSITION_RE.match(message):
+        return message
+    path, _, rest = message.partition(": ")
+    return f"{path}:1:1: {rest}"
 
 
 _TAGS = {"text", "node"}
@@ -318,7 +330,7 @@ def _describe(doc: YamlDocument, path: tuple[str | int, ...], err: ErrorDetails)
         return doc.problem(path[:-1], f"required key '{path[-1]}' is missing")
     if kind == "extra_forbidden":
         return doc.problem(path, f"unknown key{_key_hint(path)}")
-    return doc.problem(path, msg if kind == "value_error" else _expected(kind, msg, err))
+    return doc.problem(path, msg if kind == "value_error" else _expected(kind, msg, err, path))
 
 
 def _key_hint(path: tuple[str | int, ...]) -> str:
@@ -330,14 +342,23 @@ def _key_hint(path: tuple[str | int, ...]) -> str:
     return f"; expected one of: {', '.join(valid)}" if valid else "; remove it"
 
 
-def _expected(kind: str, msg: str, err: ErrorDetails) -> str:
+# What pydantic's error kinds mean, in the person's words ({got} is the value found).
+_EXPECTED = {
+    "tuple_type": "expected a list (one '- ' line per item); got {got}",
+    "list_type": "expected a list (one '- ' line per item); got {got}",
+    "string_type": "expected text, got {got}",
+    "string_too_short": "is empty: write some text, or remove the key",
+    "string_unicode": "is not valid text (a lone surrogate escape such as \\ud800): remove it",
+}
+
+
+def _expected(kind: str, msg: str, err: ErrorDetails, path: tuple[str | int, ...]) -> str:
     got = repr(err.get("input"))
     got = got if len(got) <= 60 else got[:57] + "..."
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        keys = ", ".join(_fields_at(path)) or "keys"
+        return f"expected a mapping (key: value lines) with {keys}; got {got}"
     if kind == "string_pattern_mismatch":
         pattern = str((err.get("ctx") or {}).get("pattern", ""))
         return f"expected {PATTERN_HELP.get(pattern, 'a different value')}, got {got}"
-    if kind == "string_too_short":
-        return "is empty: write some text, or remove the key"
-    if kind == "string_type":
-        return f"expected text, got {got}"
-    return f"{msg}, got {got}"
+    return _EXPECTED.get(kind, "{msg}, got {got}").format(msg=msg, got=got)

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
+
+# `FILE:LINE:COL: message` (COL optional), the one format every problem with a place is in.
+POSITION_RE = re.compile(r"^(.+?):(\d+)(?::(\d+))?: ")
+
+
+def problem_key(problem: str) -> tuple[str, int, int, str]:
+    """Sort key: by file, line and column; problems without a position after the others."""
+    match = POSITION_RE.match(problem)
+    if not match:
+        return ("\U0010ffff", 0, 0, problem)
+    return (match[1], int(match[2]), int(match[3] or 0), problem)
+
+
+def sort_problems(problems: Iterable[str]) -> list[str]:
+    """Problems in reading order: by file, line and column."""
+    return sorted(problems, key=problem_key)
 
 
 class UpdaterError(Exception):
@@ -18,7 +35,7 @@ class InputError(UpdaterError):
 
 
 class ValidationFailed(InputError):
-    """One or more problems in an input file, all reported at once."""
+    """One or more problems in the inputs, all reported at once, each `FILE:LINE:COL: message`."""
 
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)

@@ -77,11 +77,14 @@ def configure(verbose: bool, secrets: Iterable[str]) -> None:
     # summary already says what failed after retries.
     for name in ("urllib3", "github"):
         logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.ERROR)
+    # markdown-it-py logs every block rule it tries at DEBUG: thousands of lines per page
+    # under -v, and a render several times slower.
+    logging.getLogger("markdown_it").setLevel(logging.WARNING)
 
 
 class _LevelPrefix(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.levelname_ = (
-            "" if record.levelno == logging.INFO else f"{record.levelname.lower()}: "
-        )
+        # `plain` records are FILE:LINE:COL: problem lines, printed as they are so they parse.
+        plain = record.levelno == logging.INFO or getattr(record, "plain", False)
+        record.levelname_ = "" if plain else f"{record.levelname.lower()}: "
         return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Mapping
 from functools import partial
@@ -10,13 +11,24 @@ from typing import Any
 
 import jinja2
 
-from updater.badges import badge, humanize, totals
+from updater.badges import Totals, badge, humanize, totals
 from updater.cv import CV
-from updater.errors import InputError, ValidationFailed
+from updater.errors import POSITION_RE, InputError, ValidationFailed, sort_problems
+from updater.files import decode_text, read_bytes
 from updater.links import Targets
 from updater.page.annotate import annotate
 from updater.pages import Page
 from updater.snapshot import Snapshot
+from updater.templatecheck import check_template, find_column, plain_undefined, syntax_problem
+
+# What a template sees, by type: templatecheck follows attribute chains through these.
+CONTEXT_TYPES: Mapping[str, Any] = {
+    "cv": CV,
+    "snapshot": Snapshot,
+    "totals": Totals,
+    "page": str,
+    "pages": tuple[str, ...],
+}
 
 
 def _link_filter(text: str, url: str | None) -> str:
@@ -45,25 +57,54 @@ def newline_of(source: str) -> str:
 
 
 def load_templates(pages: tuple[Page, ...]) -> dict[str, jinja2.Template]:
-    """Compile every page's template; all syntax errors are reported together."""
+    """Compile and statically check every page's template and the partials beside them
+    (`_NAME.j2`); all problems are reported together, in line order."""
     envs: dict[tuple[Path, str], jinja2.Environment] = {}
     compiled: dict[str, jinja2.Template] = {}
     problems: list[str] = []
     for page in pages:
-        try:
-            source = page.template.read_bytes().decode("utf-8")
-            key = (page.template.parent, newline_of(source))
-            env = envs.get(key) or envs.setdefault(key, make_environment(*key))
-            compiled[page.name] = env.get_template(page.template.name)
-        except jinja2.TemplateSyntaxError as exc:
-            problems.append(f"{page.template}:{exc.lineno}:1: template syntax error: {exc.message}")
-        except UnicodeDecodeError as exc:
-            problems.append(f"{page.template}:1:1: not UTF-8 text (byte {exc.start})")
-        except OSError as exc:
-            problems.append(f"{page.template}:1:1: cannot read template: {exc.strerror or exc}")
+        template = _load_page(page.template, envs, problems)
+        if template is not None:
+            compiled[page.name] = template
+    for folder in sorted({page.template.parent for page in pages}):
+        for path in sorted(folder.glob("_*.j2")):
+            _load_page(path, envs, problems, partial=True)
     if problems:
-        raise ValidationFailed(problems)
+        raise ValidationFailed(sort_problems(problems))
     return compiled
+
+
+def _load_page(
+    path: Path,
+    envs: dict[tuple[Path, str], jinja2.Environment],
+    problems: list[str],
+    partial: bool = False,
+) -> jinja2.Template | None:
+    """One template, checked then compiled; its problems are added to `problems`."""
+    try:
+        source = decode_text(path, read_bytes(path) or b"", nul_is_binary=False)
+    except InputError as exc:
+        problems.append(_with_position(str(exc)))
+        return None
+    key = (path.parent, newline_of(source))
+    env = envs.get(key) or envs.setdefault(key, make_environment(*key))
+    # A partial may use names its includer sets: only its field chains and filters are checked.
+    found = check_template(env, source, str(path), CONTEXT_TYPES, report_names=not partial)
+    problems += found
+    if found or partial:
+        return None
+    try:
+        return env.get_template(path.name)
+    except jinja2.TemplateSyntaxError as exc:
+        problems.append(syntax_problem(str(path), exc, source))
+        return None
+
+
+def _with_position(message: str) -> str:
+    if POSITION_RE.match(message):
+        return message
+    path, _, rest = message.partition(": ")
+    return f"{path}:1:1: {rest}"
 
 
 def render_pages(
@@ -89,19 +130,46 @@ def render_pages(
 
 
 def render(template: jinja2.Template, context: Mapping[str, Any]) -> str:
-    """One template's text, with template errors naming TEMPLATE:LINE."""
+    """One template's text; a template error names TEMPLATE:LINE:COL in the person's words."""
     try:
         return template.render(context)
     except jinja2.UndefinedError as exc:
-        raise InputError(
-            f"{_template_line(template, exc)}: undefined variable: {exc.message}"
-        ) from exc
-    except (jinja2.TemplateError, KeyError) as exc:
-        raise InputError(f"{_template_line(template, exc)}: template error: {exc}") from exc
+        message = plain_undefined(exc.message or str(exc), CONTEXT_TYPES)
+        raise InputError(_runtime_problem(template, exc, message)) from exc
+    except KeyError as exc:  # cv.section("missing") says which ids exist
+        raise InputError(_runtime_problem(template, exc, str(exc.args[0]))) from exc
+    except (jinja2.TemplateError, LookupError, TypeError, ValueError, ArithmeticError) as exc:
+        raise InputError(_runtime_problem(template, exc, f"template error: {exc}")) from exc
 
 
-def _template_line(template: jinja2.Template, exc: BaseException) -> str:
-    """TEMPLATE:LINE of the innermost frame that ran template code."""
-    name = template.filename or template.name or "<template>"
-    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == name]
-    return f"{name}:{lines[-1] if lines else 1}"
+def _runtime_problem(template: jinja2.Template, exc: BaseException, message: str) -> str:
+    name, line = _template_line(template, exc)
+    column = 1
+    attr = re.search(r"no field '(\w+)'|^'?(\w+)'? is undefined", message)
+    source = _source_at(template, name)
+    if attr and source is not None:
+        column = find_column(source, line, attr[1] or attr[2], "attr" if attr[1] else "name")
+    return f"{name}:{line}:{column}: {message}"
+
+
+def _source_at(template: jinja2.Template, filename: str) -> str | None:
+    """The text of the template (or partial) that failed, to find the column in it."""
+    if filename == template.filename and template.environment.loader is not None:
+        try:
+            env = template.environment
+            return env.loader.get_source(env, template.name or "")[0]  # type: ignore[union-attr]
+        except (jinja2.TemplateNotFound, OSError, UnicodeDecodeError):
+            return None
+    try:
+        return Path(filename).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _template_line(template: jinja2.Template, exc: BaseException) -> tuple[str, int]:
+    """TEMPLATE and LINE of the innermost frame that ran template code."""
+    # Jinja's compiled code runs under the template's own file name (a page or a partial).
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.endswith(".py")]
+    if frames and frames[-1].lineno is not None:
+        return frames[-1].filename, frames[-1].lineno
+    return template.filename or template.name or "<template>", 1

@@ -7,7 +7,7 @@ import sys
 
 from updater.build import Build, Fetcher, Paths, build
 from updater.errors import SourceError
-from updater.files import read_text, unified_diff, write_atomic
+from updater.files import read_text, unified_diff, write_files
 from updater.snapshot import dumps
 from updater.summary import failures, summary_lines
 
@@ -23,15 +23,12 @@ def render(paths: Paths, fetch: Fetcher | None, *, check: bool, strict: bool) ->
         raise SourceError("a source failed and --strict is set: nothing written")
     if check:
         return _check(paths, result)
-    for name, text in result.pages.items():
-        path = paths.page(name)
-        if read_text(path) == text:
-            log.info("%s unchanged", path)
-            continue
-        write_atomic(path, text)
-        log.info("wrote %s", path)
+    texts = {paths.page(name): text for name, text in result.pages.items()}
     if result.new != result.old:
-        write_atomic(paths.stats, dumps(result.new))
+        texts[paths.stats] = dumps(result.new)
+    # One unit: the pages and the snapshot are all updated, or (on any failure) none is.
+    for path, written in write_files(texts).items():
+        log.info("wrote %s" if written else "%s unchanged", path)
     return 0
 
 

@@ -26,6 +26,5 @@ def schema(output: Path, check: bool) -> int:
             return 0
         log.error("%s is out of date: run `updater schema`", output)
         return 1
-    write_atomic(output, text)
-    log.info("wrote %s", output)
+    log.info("wrote %s" if write_atomic(output, text) else "%s unchanged", output)
     return 0

@@ -4,25 +4,37 @@ from __future__ import annotations
 
 import logging
 
-from updater.build import Paths, build
+from updater.build import Paths, find_targets, load_inputs
+from updater.links import Targets
+from updater.render import render_pages
 
 log = logging.getLogger("updater")
 
 
-def _count(n: int, one: str, many: str) -> str:
+def count(n: int, one: str, many: str) -> str:
+    """`1 section`, `2 sections`: a number with the noun that agrees with it."""
     return f"{n} {one if n == 1 else many}"
 
 
 def validate(paths: Paths) -> int:
-    """Load, validate and render every page with the committed snapshot; say what is tracked."""
-    result = build(paths, fetch=None)
-    t = result.targets
+    """Load, check and render every page once with the committed snapshot; say what is tracked."""
+    inputs = load_inputs(paths)
+    cv = inputs.cv
+    pages = render_pages(
+        inputs.templates, cv, inputs.old, Targets(github_user=cv.tracking.github_user)
+    )
+    t = find_targets(cv, pages)
     log.info(
         "%s: valid: %s; tracking %s and %s",
         paths.data,
-        _count(len(result.cv.sections), "section", "sections"),
-        _count(len(t.repositories), "repository", "repositories"),
-        _count(len(t.models), "model", "models"),
+        count(len(cv.sections), "section", "sections"),
+        count(len(t.repositories), "repository", "repositories"),
+        count(len(t.models), "model", "models"),
     )
-    log.info("%s: valid: %s", paths.templates, ", ".join(result.pages))
+    log.info(
+        "%s: valid: %s (%s)",
+        paths.templates,
+        ", ".join(pages),
+        count(len(pages), "page", "pages"),
+    )
     return 0

@@ -5,6 +5,7 @@ input there is."""
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -91,12 +92,29 @@ def test_the_init_example_is_what_init_prints_and_writes(
     assert written == workflow(pin, "main")
 
 
+COMMAND_TABLE = TEXT.split("## Commands", 1)[1].split("### Exit codes", 1)[0]
+# Options the paragraph above the table explains for every command, and help and -v.
+SHARED_OPTIONS = {"-h", "--help", "-v", "--verbose", "--data", "--stats", "--templates", "--root"}
+
+
+def subcommands() -> dict[str, argparse.ArgumentParser]:
+    """Each command's parser, by name."""
+    [commands] = [a for a in build_parser()._actions if a.dest == "command"]
+    return dict(commands.choices or {})
+
+
 def test_the_command_table_lists_every_command() -> None:
-    table = TEXT.split("## Commands", 1)[1].split("### Exit codes", 1)[0]
-    listed = set(re.findall(r"^\| `updater (\w+)", table, re.MULTILINE))
-    parser = build_parser()
-    [commands] = [a for a in parser._actions if a.dest == "command"]
-    assert listed == set(commands.choices or ())
+    listed = set(re.findall(r"^\| `updater (\w+)", COMMAND_TABLE, re.MULTILINE))
+    assert listed == set(subcommands())
+
+
+def test_the_command_table_names_each_command_s_options_as_its_parser_does() -> None:
+    rows = dict(re.findall(r"^\| `updater (\w+)([^`]*)`", COMMAND_TABLE, re.MULTILINE))
+    for name, parser in subcommands().items():
+        options = {o for a in parser._actions for o in a.option_strings}
+        shown = set(re.findall(r"--[\w-]+", rows[name]))
+        assert shown <= options, (name, shown - options)
+        assert options - SHARED_OPTIONS <= shown, (name, options - SHARED_OPTIONS - shown)
 
 
 def test_the_action_table_lists_every_input() -> None:

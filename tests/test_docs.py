@@ -1,9 +1,11 @@
 """The manual's examples run: its data validates, its layout example renders to the pages it
-shows, its `init` output and workflow are what `init` prints and writes, and its reference
-tables list every command and action input there is."""
+shows, its numbers example renders from the snapshot it shows, its `init` output and workflow
+are what `init` prints and writes, and its reference tables list every command and action
+input there is."""
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from updater.cli import build_parser, main
 from updater.cv import parse_cv
 from updater.origin import DISTRIBUTION
 from updater.page.render import slug
+from updater.snapshot import parse_snapshot
 
 MANUAL = ROOT / "docs" / "README.md"
 TEXT = MANUAL.read_text(encoding="utf-8")
@@ -46,18 +49,33 @@ def test_every_yaml_block_that_is_data_validates() -> None:
         parse_cv(block["body"], f"docs/README.md:{TEXT.count(chr(10), 0, block.start()) + 1}")
 
 
+def render_example(files: dict[str, str], folder: Path) -> dict[str, str]:
+    """Write an example's inputs (paths with a folder) and render its pages offline."""
+    for path, text in files.items():
+        if "/" in path:
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_text(text, encoding="utf-8")
+    paths = Paths(folder / "data/cv.yaml", folder / "data/stats.json", folder / "templates")
+    return dict(build(paths, None).pages)
+
+
 def test_the_layout_example_renders_the_pages_it_shows(tmp_path: Path) -> None:
     files = example("layout")
     assert {"data/cv.yaml", "templates/README.md.j2", "templates/RESUME.md.j2"} <= set(files)
-    for path, text in files.items():
-        if "/" in path:
-            (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-            (tmp_path / path).write_text(text, encoding="utf-8")
-    paths = Paths(tmp_path / "data/cv.yaml", tmp_path / "data/stats.json", tmp_path / "templates")
-    pages = build(paths, None).pages
+    pages = render_example(files, tmp_path)
     shown = {path: text for path, text in files.items() if "/" not in path}
     assert shown == {"README.md": pages["README.md"], "RESUME.md": pages["RESUME.md"]}
     assert "_macros.j2" not in str(list(pages))  # a partial is not a page
+
+
+def test_the_numbers_example_renders_the_page_it_shows_from_the_snapshot_shown(
+    tmp_path: Path,
+) -> None:
+    files = example("numbers")
+    assert {"data/cv.yaml", "data/stats.json", "templates/README.md.j2"} <= set(files)
+    snapshot = parse_snapshot(files["data/stats.json"], "docs/README.md")
+    assert snapshot.datasets and snapshot.spaces and snapshot.papers and snapshot.renamed
+    assert render_example(files, tmp_path) == {"README.md": files["README.md"]}
 
 
 def test_the_init_example_is_what_init_prints_and_writes(
@@ -74,12 +92,29 @@ def test_the_init_example_is_what_init_prints_and_writes(
     assert written == workflow(pin, "main")
 
 
+COMMAND_TABLE = TEXT.split("## Commands", 1)[1].split("### Exit codes", 1)[0]
+# Options the paragraph above the table explains for every command, and help and -v.
+SHARED_OPTIONS = {"-h", "--help", "-v", "--verbose", "--data", "--stats", "--templates", "--root"}
+
+
+def subcommands() -> dict[str, argparse.ArgumentParser]:
+    """Each command's parser, by name."""
+    [commands] = [a for a in build_parser()._actions if a.dest == "command"]
+    return dict(commands.choices or {})
+
+
 def test_the_command_table_lists_every_command() -> None:
-    table = TEXT.split("## Commands", 1)[1].split("### Exit codes", 1)[0]
-    listed = set(re.findall(r"^\| `updater (\w+)", table, re.MULTILINE))
-    parser = build_parser()
-    [commands] = [a for a in parser._actions if a.dest == "command"]
-    assert listed == set(commands.choices or ())
+    listed = set(re.findall(r"^\| `updater (\w+)", COMMAND_TABLE, re.MULTILINE))
+    assert listed == set(subcommands())
+
+
+def test_the_command_table_names_each_command_s_options_as_its_parser_does() -> None:
+    rows = dict(re.findall(r"^\| `updater (\w+)([^`]*)`", COMMAND_TABLE, re.MULTILINE))
+    for name, parser in subcommands().items():
+        options = {o for a in parser._actions for o in a.option_strings}
+        shown = set(re.findall(r"--[\w-]+", rows[name]))
+        assert shown <= options, (name, shown - options)
+        assert options - SHARED_OPTIONS <= shown, (name, options - SHARED_OPTIONS - shown)
 
 
 def test_the_action_table_lists_every_input() -> None:

@@ -51,7 +51,10 @@ def test_committed_readme_is_current(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_validate(profile: Paths, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", *paths_args(profile)]) == 0
-    assert "tracking 15 repositories and 5 models" in capsys.readouterr().err
+    assert (
+        "tracking 15 repositories, 5 models, 0 datasets, 0 Spaces and 3 papers"
+        in capsys.readouterr().err
+    )
 
 
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

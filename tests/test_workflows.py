@@ -62,7 +62,8 @@ def test_update_installs_only_locked_hashed_packages_then_the_project_alone() ->
 def test_lock_pins_every_package_with_hashes_from_pip_compile() -> None:
     text = (ROOT / "requirements" / "update.txt").read_text(encoding="utf-8")
     command = next(line for line in text.splitlines() if line.startswith("#    pip-compile "))
-    for flag in ("--generate-hashes", "--allow-unsafe", "--strip-extras"):
+    flags = ("--generate-hashes", "--allow-unsafe", "--strip-extras", "--no-emit-index-url")
+    for flag in (*flags, "--no-emit-find-links"):  # no machine's own index in the lock
         assert flag in command.split()
     blocks = re.split(r"\n(?=[a-z0-9])", text.split("\n#\n", 2)[2])
     pins = [b for b in blocks if re.match(r"[a-z0-9][\w.-]*==", b)]

@@ -161,4 +161,5 @@ jobs:
           dry-run: ${{{{ inputs.dry_run == true || github.ref != {ref} }}}}
           branch: {branch}
           hf-token: ${{{{ secrets.HF_TOKEN }}}}
+          semantic-scholar-api-key: ${{{{ secrets.SEMANTIC_SCHOLAR_API_KEY }}}}
 """

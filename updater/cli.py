@@ -40,8 +40,9 @@ DATA, STATS, TEMPLATES, ROOT = (
 
 DESCRIPTION = """\
 Keep a GitHub profile README current: your CV as data (data/cv.yaml), your pages as Jinja2
-templates (templates/NAME.j2 renders to NAME), and live numbers from GitHub and Hugging Face
-(kept in data/stats.json). Run the commands from the root of your profile repository.
+templates (templates/NAME.j2 renders to NAME), and live numbers from GitHub, Hugging Face and
+Semantic Scholar (kept in data/stats.json). Run the commands from the root of your profile
+repository.
 """
 
 EPILOG = """\
@@ -193,7 +194,9 @@ data/stats.json, to GitHub in one commit (never forced). No page changed: no com
 The target is checked first, before anything is fetched."""
 UPDATE_EPILOG = """\
 environment: GITHUB_TOKEN (needs contents: write; actions: write for the keepalive),
-HF_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_GRAPHQL_URL, HF_ENDPOINT.
+HF_TOKEN, SEMANTIC_SCHOLAR_API_KEY, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_GRAPHQL_URL,
+HF_ENDPOINT, SEMANTIC_SCHOLAR_API_URL; in Actions also GITHUB_REF (only the branch published
+to commits) and GITHUB_WORKFLOW_REF (the workflow the keepalive re-enables).
 exit codes: 0 done (committed or nothing to commit), 2 bad input or usage,
 3 a publishing failure (token, permission, protected branch) or --strict and a source failed."""
 

@@ -113,8 +113,8 @@ NEXT_STEPS = """\
 Next steps:
   1. Check that nothing changed: `updater render --offline` writes {pages} back byte for byte.
   2. See the numbers: `updater render` (with GITHUB_TOKEN set, fewer requests) puts the live
-     stars after each GitHub repository link and the downloads and likes after each Hugging
-     Face model link.
+     stars after each GitHub repository link, downloads and likes after each Hugging Face
+     model or dataset link, likes after each Space, and citations after each paper link.
   3. Edit the page in templates/ (it is the old file with Jinja-looking text escaped), or move
      content into data/cv.yaml and lay it out from there: the manual's "Change the layout".
   4. Optional: add a repository secret HF_TOKEN (a read token; Settings > Secrets and

@@ -24,12 +24,19 @@ def validate(paths: Paths) -> int:
         inputs.templates, cv, inputs.old, Targets(github_user=cv.tracking.github_user)
     )
     t = find_targets(cv, pages)
+    kinds = [
+        count(len(t.repositories), "repository", "repositories"),
+        count(len(t.models), "model", "models"),
+        count(len(t.datasets), "dataset", "datasets"),
+        count(len(t.spaces), "Space", "Spaces"),
+        count(len(t.papers), "paper", "papers"),
+    ]
     log.info(
         "%s: valid: %s; tracking %s and %s",
         paths.data,
         count(len(cv.sections), "section", "sections"),
-        count(len(t.repositories), "repository", "repositories"),
-        count(len(t.models), "model", "models"),
+        ", ".join(kinds[:-1]),
+        kinds[-1],
     )
     log.info(
         "%s: valid: %s (%s)",

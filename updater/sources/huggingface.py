@@ -14,6 +14,7 @@ import requests
 
 from updater.sources import values
 from updater.sources.http import (
+    DaemonPool,
     Deadline,
     DeadlineExceeded,
     Policy,
@@ -39,6 +40,7 @@ EXPAND = (
 DATASET_EXPAND = ("downloads", "likes", "gated")
 SPACE_EXPAND = ("likes",)
 # From this many tracked items of one kind by one author on, one list request beats one each.
+KIND_GRACE = 0.5  # seconds
 LIST_THRESHOLD = 3
 LIST_PAGE_SIZE = 1000
 LIST_MAX_PAGES = 3
@@ -278,10 +280,35 @@ def fetch_hub(
     """Numbers for every (model, dataset, Space) id; failures are inside the result."""
     fetched_at = now()
     models, datasets, spaces = ids
-    d, at = deadline, fetched_at
-    got_models = _fetch_kind(client, MODELS, models, pool, deadline=d, fetched_at=at)
-    got_datasets = _fetch_kind(client, DATASETS, datasets, pool, deadline=d, fetched_at=at)
-    got_spaces = _fetch_kind(client, SPACES, spaces, pool, deadline=d, fetched_at=at)
+    kinds: tuple[tuple[Kind[Any], tuple[str, ...]], ...] = (
+        (MODELS, models), (DATASETS, datasets), (SPACES, spaces),
+    )  # fmt: skip
+    # The three kinds at once, each with its own author lists: a slow or failing Hub costs
+    # one round of retries, not three.
+    runner = DaemonPool(len(kinds), "hub-kinds")
+    try:
+        done = gather(
+            runner,
+            lambda k: _fetch_kind(
+                client, k[0], k[1], pool, deadline=deadline, fetched_at=fetched_at
+            ),
+            [k for k in kinds if k[1]],
+            deadline,
+        )
+    finally:
+        runner.shutdown(wait=False)
+    got: dict[str, _Fetched[Any]] = {}
+    for (kind, wanted), outcome in done:
+        if isinstance(outcome, BaseException):
+            _expected(outcome)
+            why = reason(outcome)
+            got[kind.path] = _Fetched((), tuple(Failure(_item(kind, i), why) for i in wanted))
+        else:
+            got[kind.path] = outcome
+    empty: _Fetched[Any] = _Fetched((), ())
+    got_models = got.get(MODELS.path, empty)
+    got_datasets = got.get(DATASETS.path, empty)
+    got_spaces = got.get(SPACES.path, empty)
     return SourceResult(
         "huggingface",
         len(models) + len(datasets) + len(spaces),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
@@ -14,7 +14,6 @@ import requests
 
 from updater.sources import values
 from updater.sources.http import (
-    DaemonPool,
     Deadline,
     DeadlineExceeded,
     Policy,
@@ -40,7 +39,6 @@ EXPAND = (
 DATASET_EXPAND = ("downloads", "likes", "gated")
 SPACE_EXPAND = ("likes",)
 # From this many tracked items of one kind by one author on, one list request beats one each.
-KIND_GRACE = 0.5  # seconds
 LIST_THRESHOLD = 3
 LIST_PAGE_SIZE = 1000
 LIST_MAX_PAGES = 3
@@ -226,40 +224,6 @@ def _authors(ids: Iterable[str]) -> dict[str, list[str]]:
     return groups
 
 
-@dataclass(frozen=True)
-class _Fetched(Generic[S]):
-    stats: tuple[S, ...]
-    failures: tuple[Failure, ...]
-
-
-def _fetch_kind(
-    client: HubClient, kind: Kind[S], ids: Sequence[str], pool: Executor, *, deadline: Deadline,
-    fetched_at: str,
-) -> _Fetched[S]:  # fmt: skip
-    """Author lists where they save requests, then single requests for the rest."""
-    listed = [a for a, group in _authors(ids).items() if len(group) >= LIST_THRESHOLD]
-    found: dict[str, S] = {}
-    lists = gather(pool, lambda a: client.by_author(kind, a, fetched_at), listed, deadline)
-    for author, outcome in lists:
-        if isinstance(outcome, BaseException):
-            _expected(outcome)
-            log.debug("listing %s of %s failed (%s); asking one by one", kind.path, author,
-                      reason(outcome))  # fmt: skip
-        else:
-            found.update(outcome)
-    rest = [i for i in ids if i.lower() not in found]
-    failures: list[Failure] = []
-    for repo_id, result in gather(pool, lambda i: client.one(kind, i, fetched_at), rest, deadline):
-        if isinstance(result, BaseException):
-            _expected(result)
-            missing = isinstance(result, HubError) and result.missing
-            failures.append(Failure(_item(kind, repo_id), reason(result), missing=missing))
-        else:
-            found[repo_id.lower()] = result
-    stats = tuple(_named(kind, found[i.lower()], i) for i in ids if i.lower() in found)
-    return _Fetched(stats, tuple(failures))
-
-
 def _named(kind: Kind[S], stats: S, repo_id: str) -> S:
     """Key the record by the id the CV uses."""
     return stats if kind.ident(stats) == repo_id else kind.named(stats, repo_id)
@@ -277,45 +241,54 @@ def fetch_hub(
     deadline: Deadline,
     now: Callable[[], str],
 ) -> SourceResult:
-    """Numbers for every (model, dataset, Space) id; failures are inside the result."""
+    """Numbers for every (model, dataset, Space) id; failures are inside the result.
+
+    Two rounds over all three kinds at once: author lists where they save requests, then
+    single requests for the rest. A failing Hub costs one round of retries, not one a kind.
+    """
     fetched_at = now()
-    models, datasets, spaces = ids
-    kinds: tuple[tuple[Kind[Any], tuple[str, ...]], ...] = (
-        (MODELS, models), (DATASETS, datasets), (SPACES, spaces),
+    wanted: tuple[tuple[Kind[Any], tuple[str, ...]], ...] = (
+        (MODELS, ids[0]), (DATASETS, ids[1]), (SPACES, ids[2]),
     )  # fmt: skip
-    # The three kinds at once, each with its own author lists: a slow or failing Hub costs
-    # one round of retries, not three.
-    runner = DaemonPool(len(kinds), "hub-kinds")
-    try:
-        done = gather(
-            runner,
-            lambda k: _fetch_kind(
-                client, k[0], k[1], pool, deadline=deadline, fetched_at=fetched_at
-            ),
-            [k for k in kinds if k[1]],
-            deadline,
-        )
-    finally:
-        runner.shutdown(wait=False)
-    got: dict[str, _Fetched[Any]] = {}
-    for (kind, wanted), outcome in done:
-        if isinstance(outcome, BaseException):
-            _expected(outcome)
-            why = reason(outcome)
-            got[kind.path] = _Fetched((), tuple(Failure(_item(kind, i), why) for i in wanted))
+    found: dict[tuple[str, str], Any] = {}  # (kind path, lower-case id) -> stats
+    lists = [
+        (kind, author)
+        for kind, kind_ids in wanted
+        for author, group in _authors(kind_ids).items()
+        if len(group) >= LIST_THRESHOLD
+    ]
+    for (kind, author), listed in gather(
+        pool, lambda item: client.by_author(item[0], item[1], fetched_at), lists, deadline
+    ):
+        if isinstance(listed, BaseException):
+            _expected(listed)
+            log.debug("listing %s of %s failed (%s); asking one by one", kind.path, author,
+                      reason(listed))  # fmt: skip
         else:
-            got[kind.path] = outcome
-    empty: _Fetched[Any] = _Fetched((), ())
-    got_models = got.get(MODELS.path, empty)
-    got_datasets = got.get(DATASETS.path, empty)
-    got_spaces = got.get(SPACES.path, empty)
+            found.update({(kind.path, key): stats for key, stats in listed.items()})
+    rest = [(k, i) for k, kind_ids in wanted for i in kind_ids if (k.path, i.lower()) not in found]
+    failures: list[Failure] = []
+    for (kind, repo_id), result in gather(
+        pool, lambda item: client.one(item[0], item[1], fetched_at), rest, deadline
+    ):
+        if isinstance(result, BaseException):
+            _expected(result)
+            missing = isinstance(result, HubError) and result.missing
+            failures.append(Failure(_item(kind, repo_id), reason(result), missing=missing))
+        else:
+            found[(kind.path, repo_id.lower())] = result
+
+    def got(kind: Kind[Any], kind_ids: tuple[str, ...]) -> tuple[Any, ...]:
+        keys = ((i, (kind.path, i.lower())) for i in kind_ids)
+        return tuple(_named(kind, found[key], i) for i, key in keys if key in found)
+
     return SourceResult(
         "huggingface",
-        len(models) + len(datasets) + len(spaces),
-        models=got_models.stats,
-        datasets=got_datasets.stats,
-        spaces=got_spaces.stats,
-        failures=got_models.failures + got_datasets.failures + got_spaces.failures,
+        sum(len(kind_ids) for _, kind_ids in wanted),
+        models=got(*wanted[0]),
+        datasets=got(*wanted[1]),
+        spaces=got(*wanted[2]),
+        failures=tuple(failures),
     )
 
 

@@ -27,7 +27,7 @@ GITHUB_TOKEN = "ghs_SECRETgithubTOKEN0123456789"
 HF_TOKEN = "hf_SECREThubTOKEN0123456789"
 SCHOLAR_KEY = "s2_SECRETscholarKEY0123456789"
 # The production policy with the waiting taken out, so fault tests run in milliseconds.
-FAST = Policy(connect_timeout=0.5, read_timeout=0.5, retries=2, backoff_factor=0, backoff_jitter=0)
+FAST = Policy(connect_timeout=1, read_timeout=1, retries=2, backoff_factor=0, backoff_jitter=0)
 
 
 @pytest.fixture(autouse=True)

@@ -133,6 +133,9 @@ class _Server(ThreadingHTTPServer):
 def _handler_for(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, like the real APIs
+        # The handler writes the status line, each header and the body separately: with
+        # Nagle's algorithm each small write waits for the client's delayed ACK (~40 ms).
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

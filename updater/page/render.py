@@ -6,6 +6,7 @@ ids), alerts, task lists, theme images (`#gh-dark-mode-only`, `<picture>`), math
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable
@@ -13,13 +14,13 @@ from dataclasses import dataclass
 from functools import cache
 from html import escape, unescape
 from importlib.resources import files
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote
 
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
 from updater.page.parse import Document
-from updater.page.sanitize import sanitize, scheme
+from updater.page.sanitize import sanitize, scheme, srcset_candidates
 
 OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_FOOTNOTES | Options.CMARK_OPT_GITHUB_PRE_LANG
 # Task lists are GitHub's own filter after sanitizing (its checkbox is not the author's <input>).
@@ -48,6 +49,8 @@ MATH_RE = re.compile(
 QUOTE_RE = re.compile(r'<blockquote>|<div class="markdown-alert[^"]*">|</blockquote>')
 PLACEHOLDER = "zq9math{}qz"
 VIEW_MARK = "zq9view9qz"  # where a link to another page's preview names the view
+# Kept as written when a path goes into a URL: `%` too, so an escape the author wrote stays one.
+PATH_SAFE = "/%:@!$&'()*+,;=~-._"
 PLACEHOLDER_RE = re.compile(r"zq9math(\d+)qz")
 
 
@@ -57,8 +60,9 @@ class Site:
 
     repo: str
     branch: str
-    pages: frozenset[str] = frozenset()
+    pages: frozenset[str] = frozenset()  # repository paths of the pages previewed together
     theme: str = "light"
+    page: str = "README.md"  # the page being rendered: relative links start from its folder
 
 
 def file_name(page: str, theme: str) -> str:
@@ -66,7 +70,7 @@ def file_name(page: str, theme: str) -> str:
     return f"{page}.html" if theme == "light" else f"{page}.{theme}.html"
 
 
-def render(document: Document, site: Site) -> str:
+def render(document: Document, site: Site) -> str:  # site.page: which page it is
     """The page body as GitHub shows it in `site.theme`."""
     return themed(body(document, site), site.theme)
 
@@ -124,37 +128,56 @@ def _math_html(match: re.Match[str]) -> str:
 
 
 def _resolver(site: Site) -> Callable[[str, str, str], str]:
-    blob = f"https://github.com/{site.repo}/blob/{site.branch}/"
-    raw = f"https://github.com/{site.repo}/raw/{site.branch}/"
+    folder = posixpath.dirname(site.page)
 
     def resolve(tag: str, attribute: str, value: str) -> str:
         if attribute == "srcset":
             return ", ".join(
-                " ".join([resolve(tag, "src", part.split()[0]), *part.split()[1:]])
-                for part in value.split(",")
-                if part.split()
+                " ".join([resolve(tag, "src", url), descriptors]).strip()
+                for url, descriptors in srcset_candidates(value)
             )
         if not value or scheme(value) is not None or value.startswith("//"):
             return value
         if value.startswith("#"):
             return "#" + _user_content(value[1:])
         path, _, fragment = value.partition("#")
-        local = _local_page(path, site)
-        if local is not None and tag == "a":
-            return f"{local}{VIEW_MARK}.html" + ("#" + _user_content(fragment) if fragment else "")
-        base = blob if tag == "a" else raw
-        return urljoin(base, value.lstrip("/")) if value.startswith("/") else urljoin(base, value)
+        path, mark, query = path.partition("?")
+        path = path.replace("\\", "/")  # as browsers read http(s) URLs (markdown's are %5C)
+        target = _repo_path(folder, path)
+        local = site.pages and target in site.pages and tag == "a"
+        if local:
+            relative = posixpath.relpath(target, folder or ".")
+            return f"{quote(relative, safe=PATH_SAFE)}{VIEW_MARK}.html" + (
+                "#" + _user_content(fragment) if fragment else ""
+            )
+        kind = "blob" if tag == "a" else "raw"
+        if not path:  # `?query` alone: the page itself
+            target = site.page
+        # Concatenated, never joined: no part of the value can become a scheme or a host.
+        url = f"https://github.com/{site.repo}/{kind}/{site.branch}/" + quote(
+            target, safe=PATH_SAFE
+        )
+        return url + (mark + query if mark else "") + ("#" + fragment if fragment else "")
 
     return resolve
 
 
+def _repo_path(folder: str, path: str) -> str:
+    """A relative or root-relative path as a path in the repository (dot segments resolved,
+    never above the root)."""
+    joined = path[1:] if path.startswith("/") else f"{folder}/{path}" if folder else path
+    parts: list[str] = []
+    for part in joined.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in (".", ""):
+            parts.append(part)
+    return "/".join(parts) + ("/" if joined.endswith("/") and parts else "")
+
+
 def _user_content(fragment: str) -> str:
     return fragment if fragment.startswith("user-content-") else "user-content-" + fragment
-
-
-def _local_page(path: str, site: Site) -> str | None:
-    name = urlsplit(path).path.lstrip("/").removeprefix("./")
-    return name if name in site.pages else None
 
 
 @cache
@@ -282,6 +305,7 @@ def _picture_source(inner: str, theme: str) -> str | None:
         attrs = dict(ATTR_RE.findall(source[1]))
         media = attrs.get("media", "").replace(" ", "").lower()
         matches = not media or f"prefers-color-scheme:{theme}" in media
-        if matches and attrs.get("srcset"):
-            return str(attrs["srcset"]).split(",")[0].split()[0]
+        candidates = srcset_candidates(unescape(attrs.get("srcset", "")))
+        if matches and candidates:
+            return escape(candidates[0][0])
     return None

@@ -53,3 +53,124 @@ def test_unresolvable_root_relative_url_does_not_raise(capsys: pytest.CaptureFix
     html = preview('<img src="/https://[x]/a.png" alt=a>')
     assert 'alt="a"' in html
     assert "Traceback" not in capsys.readouterr().err
+
+
+# 2 and 22. Every kind of link is checked: autolinks too.
+@pytest.mark.parametrize("markdown", ["<javascript:alert(1)>", "<data:text/html,x>"])
+def test_autolinks_with_unsafe_schemes_are_errors(markdown: str) -> None:
+    assert rules(markdown) == ["unsafe-url"]
+
+
+def test_autolinks_get_the_url_rules() -> None:
+    assert rules("<https://example.com/None>\n", template="x") == ["missing-value"]
+
+
+# 3. What markdown-it cannot read (nested too deep) is reported, not passed unseen.
+@pytest.mark.parametrize("prefix", [">" * 32, "".join("  " * i + "- x\n" for i in range(40))])
+def test_content_nested_too_deep_is_reported(prefix: str) -> None:
+    text = prefix + " [x](javascript:alert(1)) <img src=x onerror=alert(1)> ![](missing.png)\n"
+    assert "too-deep" in rules(text) or "unsafe-url" in rules(text)
+    assert rules(">" * 100 + " [x](javascript:alert(1))\n") == ["too-deep"]
+
+
+# 5. <noscript> content is raw text for the sanitizer: the <img> after </noscript> is real.
+def test_check_sees_the_img_the_sanitizer_keeps_after_noscript() -> None:
+    text = '<noscript><p title="</noscript><img src=x onerror=alert(1)>">'
+    assert "<img" in preview(text)
+    assert "event-handler" in rules(text)
+
+
+# 6. cmark percent-encodes the tab: GitHub keeps a relative link, and says so.
+def test_tab_entity_in_a_markdown_destination_is_a_relative_link() -> None:
+    [finding] = findings("[x](java&#x09;script:alert(1))")
+    assert finding.rule == "missing-file"
+    assert "java%09script:alert(1)" in finding.message
+
+
+# 7. Malformed declarations never crash.
+@pytest.mark.parametrize(
+    "text", ["<p><![ ]>", "<div><![ ", "<div>\n<![data:", "<div></ x", "<a><!x"]
+)
+def test_malformed_declarations_do_not_crash(text: str) -> None:
+    findings(text)
+    preview(text)
+
+
+# 10. A <picture>'s <img> may have no src: the chosen <source> shows.
+def test_picture_img_without_src_is_fine() -> None:
+    text = (
+        '<picture><source media="(prefers-color-scheme: dark)" srcset="https://a/d.png">'
+        '<source media="(prefers-color-scheme: light)" srcset="https://a/l.png">'
+        "<img width=100%></picture>"
+    )
+    assert "empty-url" not in rules(text)
+    [alt] = findings(text)
+    assert alt.message == "image without alt text: (no src)"  # 44
+
+
+# 11. A srcset URL runs to whitespace: its commas stay.
+def test_srcset_commas_inside_a_url_stay() -> None:
+    text = '<source srcset="https://skillicons.dev/icons?i=js,html,css,wasm&theme=dark">'
+    assert rules(text) == []
+    assert "i=js,html,css,wasm" in preview(f"<picture>{text}<img alt=x></picture>")
+
+
+# 12 and 13. Footnotes are not reference definitions; #top and footnote ids are reachable.
+def test_footnotes_and_their_ids() -> None:
+    text = "Text[^1].\n\n[^1]: note\n\n[a](#top) [b](#fn-1) [c](#user-content-fn-1) [d](#fnref-1)"
+    assert rules(text + " [e](#footnote-label)\n") == []
+
+
+# 14. Shortcodes keep their name in the anchor, in check and preview alike.
+def test_shortcode_anchor_matches_github() -> None:
+    text = "## :rocket: Launch\n\n[go](#rocket-launch)\n"
+    assert rules(text) == []
+    assert 'id="user-content-rocket-launch"' in preview(text)
+
+
+# 15. Headings with no text have an empty anchor: nothing to link, nothing duplicated.
+def test_empty_anchors_are_not_duplicates() -> None:
+    assert rules("# 👨‍💻\n\n## 🚀\n\n## 🚀\n") == []
+
+
+# 17. A tag continued into the next block is closed by the next `>`: the image shows.
+def test_tag_continued_past_a_blank_line_is_not_dropped() -> None:
+    text = '<p align="center">\n  <img src="https://a/b.png"\n       alt="logo"\n\n</p>\n'
+    assert "unclosed-tag" not in rules(text)
+
+
+# 19. Inline code is not linted.
+def test_none_inside_inline_code_tags_is_code() -> None:
+    assert rules("Set it to <code>None</code> or <kbd>None</kbd>.\n", template="x") == []
+
+
+# 20. Text inside Jinja tags is not literal text of the template.
+def test_unrendered_template_is_reported() -> None:
+    template = "Hi {{ name }}!\n{{ '{{' }} literal\n"
+    assert rules("Hi {{ name }}!\n{{ literal\n", template=template) == ["template-syntax"]
+
+
+# 21. An unclosed comment hides the rest of the page.
+def test_unclosed_comment_is_an_error() -> None:
+    assert rules("# Hi\n\n<!-- todo\n\n## Projects\n") == ["unclosed-comment"]
+
+
+# 23. Ids as GitHub assigns them; HTML headings take part.
+def test_duplicate_anchors_follow_githubs_numbering() -> None:
+    assert rules("## Foo\n\n## Foo\n\n## Foo-1\n") == ["duplicate-anchor", "duplicate-anchor"]
+    assert rules("<h2>Same</h2>\n\n## Same\n") == ["duplicate-anchor"]
+    html = preview("## Foo\n\n## Foo\n\n## Foo-1\n")
+    assert re.findall(r'id="user-content-([^"]*)"', html) == ["foo", "foo-1", "foo-1-1"]
+
+
+# 24. Tags GitHub cannot read are shown as text.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<img src=x onerror=alert(1)",
+        "hi <img src=https://a/b.png\n",
+        '<img src="https://a/b.png" alt="a" /onerror=alert(1)>\n',
+    ],
+)
+def test_tags_shown_as_text_are_reported(text: str) -> None:
+    assert "tag-as-text" in rules(text)

@@ -39,6 +39,19 @@ ENTITY_TAIL_RE = re.compile(r"&[a-zA-Z0-9]+;$")
 DEFINITION_LABEL_RE = re.compile(r"\[((?:[^\]\\]|\\.)*)\]:")
 # The inline rules whose tokens need source spans (the rest are wrapped for nothing).
 SPANNED_RULES = ("backticks", "link", "image", "autolink", "html_inline")
+# Deeper than this (32 quotes, or lists 32 levels in), markdown-it stops reading; check reports
+# such a region instead of passing it unseen. Parse time grows with depth times lines.
+MAX_NESTING = 64
+FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]:[ \t]*")
+# An HTML tag's start left in prose: the parser did not take it as a tag (no `>`, or broken
+# attributes), so GitHub shows it as text.
+TAG_IN_TEXT_RE = re.compile(r"(?<!\\)<([a-zA-Z][a-zA-Z0-9]*)(?=[\s/]|$)")
+HTML_NAMES = frozenset(
+    "a abbr b blockquote br center code dd del details div dl dt em embed figure font form h1 "
+    "h2 h3 h4 h5 h6 hr i iframe img input ins kbd li link meta object ol p picture pre q s samp "
+    "script source span strong style sub summary sup svg table tbody td th thead tr tt u ul "
+    "video".split()
+)
 OPAQUE = frozenset({"code_inline", "html_inline", "image", "link_open", "math_inline"})
 
 
@@ -58,6 +71,11 @@ class Document:
     texts: tuple[Text, ...]
     unclosed: tuple[Tag, ...]  # tags cut off by the end of an HTML block or the file
     code_spans: tuple[tuple[int, int], ...] = ()  # inline code, backticks included
+    footnotes: frozenset[str] = frozenset()  # labels of `[^label]:` definitions
+    too_deep: tuple[int, ...] = ()  # starts of regions nested too deep for the parser
+    # `<img src=x` or `<img ... /onerror=x>` in prose: not a valid tag, so shown as text
+    tags_as_text: tuple[tuple[int, str], ...] = ()
+    unclosed_comments: tuple[int, ...] = ()  # `<!--` never closed: hides the rest
 
     @cached_property
     def image_starts(self) -> list[int]:
@@ -103,7 +121,24 @@ class _Markdown(MarkdownIt):
 @cache
 def markdown() -> MarkdownIt:
     """GFM-like markdown-it that records source spans on inline tokens."""
-    md = _Markdown("commonmark", {"maxNesting": 32}).enable(["table", "strikethrough"])
+    md = _Markdown("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+    md.block.ruler.before(
+        "reference",
+        "footnote",
+        _footnote(md.block.ruler.__rules__[_index(md, "paragraph")].fn),
+        {"alt": ["paragraph", "reference"]},
+    )
+    tokenize = md.block.tokenize
+
+    def bounded(state: StateBlock, start: int, end: int) -> None:
+        """markdown-it skips what is nested deeper than maxNesting: remember where."""
+        if state.level >= MAX_NESTING:
+            first = state.skipEmptyLines(start)
+            if first < end and state.sCount[first] >= state.blkIndent:
+                state.env.setdefault("too_deep", []).append(first)
+        tokenize(state, start, end)
+
+    md.block.tokenize = bounded  # type: ignore[method-assign]  # the nested calls go through it
     for name in SPANNED_RULES:
         rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn
         md.inline.ruler.at(name, _spanned(rule))
@@ -111,6 +146,36 @@ def markdown() -> MarkdownIt:
         "reference", _remembered(md.block.ruler.__rules__[_index(md, "reference")].fn)
     )
     return md
+
+
+def _footnote(
+    paragraph: Callable[[StateBlock, int, int, bool], bool],
+) -> Callable[[StateBlock, int, int, bool], bool]:
+    """`[^label]: text`: a GFM footnote definition, read as a paragraph of its text (never as
+    a link reference definition to `text`)."""
+
+    def run(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if state.sCount[start] - state.blkIndent >= 4:
+            return False
+        begin = state.bMarks[start] + state.tShift[start]
+        match = FOOTNOTE_RE.match(state.src, begin, state.eMarks[start])
+        if match is None:
+            return False
+        if silent:
+            return True
+        state.env.setdefault("footnotes", []).append(match[1])
+        if match.end() >= state.eMarks[start]:  # the text starts on the next line
+            state.line = start + 1
+            return True
+        saved = state.bMarks[start], state.tShift[start], state.sCount[start]
+        state.bMarks[start], state.tShift[start] = match.end(), 0
+        state.sCount[start] = state.blkIndent
+        try:
+            return paragraph(state, start, end, False)
+        finally:
+            state.bMarks[start], state.tShift[start], state.sCount[start] = saved
+
+    return run
 
 
 def _index(md: MarkdownIt, name: str) -> int:
@@ -182,6 +247,7 @@ class _Builder:
         self.headings: list[Heading] = []
         self.texts: list[Text] = []
         self.code_spans: list[tuple[int, int]] = []
+        self.tags_as_text: list[tuple[int, str]] = []
         self.scanner = TagScanner()
         self.heading_level = 0
         self.cursor = (-1, 0)  # (line, offset): table cells share a line
@@ -313,7 +379,12 @@ class _Builder:
         if start >= end:
             return
         piece = content[start:end]
+        if self.scanner.in_code():  # `<code>None</code>`: code is shown as written
+            return
         self.texts.append(Text(piece, offsets(start)))
+        for match in TAG_IN_TEXT_RE.finditer(piece):
+            if match[1].lower() in HTML_NAMES:
+                self.tags_as_text.append((offsets(start + match.start()), match[1].lower()))
         if self.scanner.inside_link():
             self.scanner.data(piece, offsets(start), prose=False)
             return
@@ -361,6 +432,10 @@ class _Builder:
             tuple(self.texts) + tuple(self.scanner.texts),
             tuple(self.scanner.unclosed),
             tuple(self.code_spans),
+            frozenset(self.env.get("footnotes", ())),
+            tuple(self.starts[line] for line in self.env.get("too_deep", ())),
+            tuple(self.tags_as_text),
+            tuple(self.scanner.unclosed_comments),
         )
 
     def _definition_url(self, label: str | None) -> str:

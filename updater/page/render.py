@@ -27,8 +27,12 @@ OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_FOOTNOTES | Options.CMARK
 EXTENSIONS = ["table", "autolink", "tagfilter", "strikethrough"]
 THEMES = ("light", "dark")
 ALERTS = ("note", "tip", "important", "warning", "caution")
+# An alert is a top-level blockquote whose first line is the marker alone; what follows may be
+# more of the paragraph or any blocks. Quotes and list items are tracked to tell the top level.
 ALERT_RE = re.compile(
-    r"<blockquote>\n<p>\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\](?:\n|<br />\n|</p>\n<p>)",
+    r"(?P<alert><blockquote>\n<p>\[!(?P<kind>NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]"
+    r"(?P<sep>\n|<br />\n|</p>\n(?!</blockquote>)))"
+    r"|<blockquote>|</blockquote>|<li\b[^>]*>|</li>",
     re.IGNORECASE,
 )
 TASK_LIST_RE = re.compile(r'<(ul|ol)>(?=\n<li class="task-list-item">)')
@@ -36,6 +40,15 @@ TASK_RE = re.compile(r"<li>(\n?<p>)?\[([ xX])\](?=\s)")
 HEADING_RE = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL)
 TAG_OR_TEXT_RE = re.compile(r"(<[^>]*>)|([^<]+)")
 EMOJI_RE = re.compile(r":([a-z0-9_+-]+):")
+# Elements whose text is shown as written: no emoji there.
+VERBATIM = frozenset({"code", "pre", "tt", "kbd", "samp"})
+# GitHub's custom emoji (images, not Unicode): the names its emoji API lists with no character.
+CUSTOM_EMOJI = frozenset(
+    {"accessibility", "atom", "bowtie", "dependabot", "electron",
+     "feelsgood", "finnadie", "fishsticks", "goberserk", "godmode", "hurtrealbad", "neckbeard",
+     "octocat", "rage1", "rage2", "rage3", "rage4", "shipit", "suspect", "trollface"}
+)  # fmt: skip
+CUSTOM_EMOJI_URL = "https://github.githubassets.com/images/icons/emoji/"
 PICTURE_RE = re.compile(r"<picture[^>]*>(.*?)</picture>", re.DOTALL)
 SOURCE_RE = re.compile(r"<source\b([^>]*)>")
 IMG_RE = re.compile(r"<img\b([^>]*)>")
@@ -46,7 +59,6 @@ MATH_RE = re.compile(
     r"|(?<![\\$\w])\$(?P<inline>[^\s$](?:[^$\n]*?[^\s\\$])?)\$(?![\w$])",
     re.DOTALL,
 )
-QUOTE_RE = re.compile(r'<blockquote>|<div class="markdown-alert[^"]*">|</blockquote>')
 PLACEHOLDER = "zq9math{}qz"
 VIEW_MARK = "zq9view9qz"  # where a link to another page's preview names the view
 # Kept as written when a path goes into a URL: `%` too, so an escape the author wrote stays one.
@@ -86,9 +98,8 @@ def body(document: Document, site: Site) -> str:
     source, maths = _protect_math(document)
     raw = cmarkgfm.markdown_to_html_with_extensions(source, options=OPTIONS, extensions=EXTENSIONS)
     html = sanitize(raw, _resolver(site))
-    html = _emoji(html)
-    html = _anchors(html)
-    html = _close_alerts(ALERT_RE.sub(_alert, html))
+    html = _emoji(_anchors(html, maths))
+    html = _alerts(html)
     html = _task_lists(html)
     return PLACEHOLDER_RE.sub(lambda match: maths[int(match[1])], html)
 
@@ -194,25 +205,27 @@ def _emoji(html: str) -> str:
     for tag, text in TAG_OR_TEXT_RE.findall(html):
         if tag:
             name = tag[1:].split(None, 1)[0].rstrip(">/").lower() if len(tag) > 2 else ""
-            if name in ("code", "pre"):
+            if name in VERBATIM:
                 code += 1
-            elif name in ("/code", "/pre"):
+            elif name.startswith("/") and name[1:] in VERBATIM:
                 code = max(0, code - 1)
             out.append(tag)
         elif code or ":" not in text:
             out.append(text)
         else:
-            out.append(
-                EMOJI_RE.sub(
-                    lambda m: (
-                        f'<g-emoji class="g-emoji" alias="{m[1]}">{names[m[1]]}</g-emoji>'
-                        if m[1] in names
-                        else m[0]
-                    ),
-                    text,
-                )
-            )
+            out.append(EMOJI_RE.sub(lambda m: _emoji_html(m[1], names) or m[0], text))
     return "".join(out)
+
+
+def _emoji_html(name: str, names: dict[str, str]) -> str | None:
+    if name in names:
+        return f'<g-emoji class="g-emoji" alias="{name}">{names[name]}</g-emoji>'
+    if name in CUSTOM_EMOJI:  # GitHub's own, images rather than characters
+        return (
+            f'<img class="emoji" title=":{name}:" alt=":{name}:" src="{CUSTOM_EMOJI_URL}'
+            f'{name}.png" height="20" width="20" align="absmiddle">'
+        )
+    return None
 
 
 def slug(text: str) -> str:
@@ -221,17 +234,32 @@ def slug(text: str) -> str:
     return kept.replace(" ", "-")
 
 
-def _anchors(html: str) -> str:
+class Slugger:
+    """Unique heading ids as GitHub gives them (github-slugger): a taken id gets `-1`, `-2`...
+    until free, so `Foo`, `Foo`, `Foo-1` are `foo`, `foo-1`, `foo-1-1` (github/markup#990)."""
+
+    def __init__(self) -> None:
+        self.taken: dict[str, int] = {}
+
+    def __call__(self, base: str) -> str:
+        anchor = base
+        while anchor in self.taken:
+            self.taken[base] += 1
+            anchor = f"{base}-{self.taken[base]}"
+        self.taken[anchor] = 0
+        return anchor
+
+
+def _anchors(html: str, maths: list[str]) -> str:
     """A permalink anchor in every heading (`user-content-` + slug; repeats numbered), as GitHub
-    adds; an id the author wrote stays on the heading."""
-    seen: dict[str, int] = {}
+    adds; an id the author wrote stays on the heading. The id comes from the heading's text
+    (math as its TeX, emoji shortcodes as written), never from markup."""
+    unique = Slugger()
 
     def add(match: re.Match[str]) -> str:
-        text = unescape(re.sub(r"<[^>]*>", "", match[3]))
-        base = slug(text)
-        count = seen.get(base, 0)
-        seen[base] = count + 1
-        anchor = escape(base if count == 0 else f"{base}-{count}")
+        content = PLACEHOLDER_RE.sub(lambda m: maths[int(m[1])], match[3])
+        text = unescape(re.sub(r"<[^>]*>", "", content))
+        anchor = escape(unique(slug(text)))
         link = (
             f'<a id="user-content-{anchor}" class="anchor" aria-hidden="true" '
             f'href="#user-content-{anchor}"></a>'
@@ -239,14 +267,6 @@ def _anchors(html: str) -> str:
         return f"<h{match[1]}{match[2]}>{link}{match[3]}</h{match[1]}>"
 
     return HEADING_RE.sub(add, html)
-
-
-def _alert(match: re.Match[str]) -> str:
-    kind = match[1].lower()
-    return (
-        f'<div class="markdown-alert markdown-alert-{kind}">\n'
-        f'<p class="markdown-alert-title">{kind.capitalize()}</p>\n<p>'
-    )
 
 
 def _task_lists(html: str) -> str:
@@ -260,20 +280,41 @@ def _task_lists(html: str) -> str:
     return TASK_LIST_RE.sub(r'<\1 class="contains-task-list">', TASK_RE.sub(box, html))
 
 
-def _close_alerts(html: str) -> str:
-    """An alert replaced `<blockquote>`: its closing tag becomes `</div>` (nesting counted)."""
-    if "markdown-alert" not in html:
+def _alerts(html: str) -> str:
+    """`> [!NOTE]` at the top level becomes GitHub's alert, its `</blockquote>` a `</div>`;
+    alerts cannot be nested in lists or quotes (GitHub's documentation)."""
+    if "[!" not in html:
         return html
     parts: list[str] = []
-    opened: list[bool] = []
+    stack: list[str] = []  # "li", "quote", "alert"
     last = 0
-    for match in QUOTE_RE.finditer(html):
-        if match[0] == "</blockquote>":
-            alert = opened.pop() if opened else False
-            parts += [html[last : match.start()], "</div>" if alert else match[0]]
+    for match in ALERT_RE.finditer(html):
+        token = match[0]
+        replacement = token
+        if match["alert"]:
+            kind = match["kind"].lower()
+            alert = not stack
+            stack.append("alert" if alert else "quote")
+            if alert:
+                replacement = (
+                    f'<div class="markdown-alert markdown-alert-{kind}">\n'
+                    f'<p class="markdown-alert-title">{kind.capitalize()}</p>\n'
+                    + ("" if match["sep"].startswith("</p>") else "<p>")
+                )
+        elif token == "<blockquote>":
+            stack.append("quote")
+        elif token == "</blockquote>":
+            while stack and stack[-1] == "li":
+                stack.pop()
+            if stack and stack.pop() == "alert":
+                replacement = "</div>"
+        elif token.startswith("<li"):
+            stack.append("li")
+        elif stack and stack[-1] == "li":
+            stack.pop()
+        if replacement != token:
+            parts += [html[last : match.start()], replacement]
             last = match.end()
-        else:
-            opened.append(match[0].startswith("<div"))
     parts.append(html[last:])
     return "".join(parts)
 

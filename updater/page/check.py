@@ -221,8 +221,8 @@ def _images(document: Document, context: Context) -> Iterator[Found]:
         elif no_src:
             yield image.start, "empty-url", "<img> without src"
         else:
-            for url in _srcset(image.url) if tag == "source" else [image.url]:
-                url = cmark_href(url) if image.kind == "markdown" else _slashes(url)
+            for written in _srcset(image.url) if tag == "source" else [image.url]:
+                url = cmark_href(written) if image.kind == "markdown" else _slashes(written)
                 yield from _url(image.start, url, "image", tag, attribute, context)
         yield from _theme(image)
         if tag == "img" and not _has_alt(image):

@@ -25,7 +25,8 @@ class _Parser(HTMLParser):
     # is a real <img> after it, so it is read the same way here.
     CDATA_CONTENT_ELEMENTS = ("noscript",)  # type: ignore[misc]  # a class constant, meant to be set
 
-    def set_cdata_mode(self, elem: str) -> None:
+    def set_cdata_mode(self, elem: str, *, escapable: bool = False) -> None:
+        del escapable  # <noscript> is raw text, not escapable raw text
         super().set_cdata_mode(elem)
         self.scanner.raw_text = True
 

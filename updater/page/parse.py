@@ -47,11 +47,13 @@ FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]:[ \t]*")
 # attributes), so GitHub shows it as text.
 TAG_IN_TEXT_RE = re.compile(r"(?<!\\)<([a-zA-Z][a-zA-Z0-9]*)(?=[\s/]|$)")
 HTML_NAMES = frozenset(
-    "a abbr b blockquote br center code dd del details div dl dt em embed figure font form h1 "
-    "h2 h3 h4 h5 h6 hr i iframe img input ins kbd li link meta object ol p picture pre q s samp "
-    "script source span strong style sub summary sup svg table tbody td th thead tr tt u ul "
-    "video".split()
-)
+    ["a", "abbr", "b", "blockquote", "br", "center", "code", "dd", "del", "details", "div", "dl",
+     "dt", "em", "embed", "figure", "font", "form", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+     "iframe", "img", "input", "ins", "kbd", "li", "link", "meta", "object", "ol", "p",
+     "picture", "pre", "q", "s", "samp", "script", "source", "span", "strong", "style", "sub",
+     "summary", "sup", "svg", "table", "tbody", "td", "th", "thead", "tr", "tt", "u", "ul",
+     "video"]
+)  # fmt: skip
 OPAQUE = frozenset({"code_inline", "html_inline", "image", "link_open", "math_inline"})
 
 
@@ -138,7 +140,7 @@ def markdown() -> MarkdownIt:
                 state.env.setdefault("too_deep", []).append(first)
         tokenize(state, start, end)
 
-    md.block.tokenize = bounded  # type: ignore[method-assign]  # the nested calls go through it
+    md.block.tokenize = bounded  # type: ignore[method-assign,assignment]  # the nested calls go through it
     for name in SPANNED_RULES:
         rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn
         md.inline.ruler.at(name, _spanned(rule))

@@ -289,8 +289,8 @@ def _alerts(html: str) -> str:
     stack: list[str] = []  # "li", "quote", "alert"
     last = 0
     for match in ALERT_RE.finditer(html):
-        token = match[0]
-        replacement = token
+        found = match[0]
+        replacement = found
         if match["alert"]:
             kind = match["kind"].lower()
             alert = not stack
@@ -301,18 +301,18 @@ def _alerts(html: str) -> str:
                     f'<p class="markdown-alert-title">{kind.capitalize()}</p>\n'
                     + ("" if match["sep"].startswith("</p>") else "<p>")
                 )
-        elif token == "<blockquote>":
+        elif found == "<blockquote>":
             stack.append("quote")
-        elif token == "</blockquote>":
+        elif found == "</blockquote>":
             while stack and stack[-1] == "li":
                 stack.pop()
             if stack and stack.pop() == "alert":
                 replacement = "</div>"
-        elif token.startswith("<li"):
+        elif found.startswith("<li"):
             stack.append("li")
         elif stack and stack[-1] == "li":
             stack.pop()
-        if replacement != token:
+        if replacement != found:
             parts += [html[last : match.start()], replacement]
             last = match.end()
     parts.append(html[last:])

@@ -4,10 +4,15 @@ input is theirs (numbers are the review's items)."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from tests.page.helpers import findings, rules
+from updater.cli import main
+from updater.page.check import Finding
 from updater.page.parse import parse
 from updater.page.render import Site, render
 
@@ -174,3 +179,131 @@ def test_duplicate_anchors_follow_githubs_numbering() -> None:
 )
 def test_tags_shown_as_text_are_reported(text: str) -> None:
     assert "tag-as-text" in rules(text)
+
+
+# Commands: the reviewer's repositories, rebuilt in tmp_path.
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+# 9. A closed pipe ends quietly, as git does (SIGPIPE: 141).
+def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    write(tmp_path, {"big.md": "[x](#no)\n" * 50_000})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "updater", "check", "big.md"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert "Traceback" not in error and "internal error" not in error
+
+
+# 16. The repository root is the git work tree holding the page, else the page's folder.
+def test_root_is_the_work_tree_of_the_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = write(
+        tmp_path / "repo",
+        {".git/HEAD": "", "assets/banner.png": "", "README.md": "![b](/assets/banner.png)\n"},
+    )
+    (repo / "sub").mkdir()
+    monkeypatch.chdir(repo / "sub")
+    assert main(["check", "../README.md"]) == 0
+    write(tmp_path, {"other/assets/banner.png": ""})
+    assert main(["check", "--root", str(tmp_path / "other"), "../README.md"]) == 0
+    assert main(["check", "--root", str(tmp_path), "../README.md"]) == 1
+    assert "missing-file" in capsys.readouterr().out
+
+
+# 27, 28, 29. Pages named by their path; links from a subfolder resolve from it and reach the
+# local previews.
+def test_preview_of_pages_in_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(
+        tmp_path,
+        {
+            "README.md": "# Root\n\n[resume](docs/RESUME.md)\n",
+            "docs/README.md": "[home](../README.md) [img](../x.png)\n",
+            "docs/RESUME.md": "# Resume\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    args = ["preview", "--repo", "a/a", "--output-dir", "out"]
+    assert main([*args, "README.md", "docs/README.md", "docs/RESUME.md"]) == 0
+    names = sorted(
+        path.relative_to(tmp_path / "out").as_posix() for path in tmp_path.glob("out/**/*.html")
+    )
+    assert names == [
+        "README.md.dark.html",
+        "README.md.html",
+        "docs/README.md.dark.html",
+        "docs/README.md.html",
+        "docs/RESUME.md.dark.html",
+        "docs/RESUME.md.html",
+    ]
+    docs = (tmp_path / "out/docs/README.md.html").read_text(encoding="utf-8")
+    assert '<a href="../README.md.html">home</a>' in docs
+    assert "https://github.com/a/a/blob/main/x.png" in docs
+    root = (tmp_path / "out/README.md.dark.html").read_text(encoding="utf-8")
+    assert '<a href="docs/RESUME.md.dark.html">resume</a>' in root
+
+
+# 43. A missing file is named as such.
+def test_missing_file_is_said_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "RAEDME.md"]) == 2
+    error = capsys.readouterr().err
+    assert "RAEDME.md: no such file" in error and "render" not in error
+
+
+# 41. One line per finding.
+def test_a_finding_is_one_line() -> None:
+    [finding] = findings('<a href="jav&#x0A;ascript:x">y</a>')
+    assert "\n" not in finding.format() and "\\x0a" in finding.message
+
+
+# 42. Workflow command properties are escaped as the Actions toolkit does.
+def test_github_format_escapes_properties() -> None:
+    finding = Finding("a,b:c.md", 1, 2, "empty-url", "50% done\nnext")
+    assert finding.annotation() == (
+        "::error file=a%2Cb%3Ac.md,line=1,col=2,title=empty-url::50%25 done%0Anext"
+    )
+
+
+# 18. Browsers read `\` as `/` in an HTML attribute's http(s) URL.
+def test_backslash_paths_in_html(tmp_path: Path) -> None:
+    write(tmp_path, {"assets/sub/x.png": ""})
+    assert rules('<img src="assets\\sub\\x.png" alt=x>', tmp_path) == []
+    assert "assets/sub/x.png" in preview('<img src="assets\\sub\\x.png" alt=x>')
+
+
+# 31. Math in a heading: the id is from the text.
+def test_math_in_a_heading_id() -> None:
+    html = preview("## Energy $E=mc^2$\n")
+    assert 'id="user-content-energy-emc2"' in html
+
+
+# 32. Alerts hold any blocks; not inside lists.
+def test_alerts() -> None:
+    html = preview(
+        "> [!TIP]\n> - item\n\n> [!WARNING]\n> ```sh\n> rm\n> ```\n\n- > [!NOTE]\n  > x\n"
+    )
+    assert html.count('class="markdown-alert ') == 2
+    assert "markdown-alert-tip" in html and "markdown-alert-warning" in html
+    assert "[!NOTE]" in html
+
+
+# 33 and 36. GitHub's custom emoji are images; shortcodes in <tt> stay text.
+def test_custom_emoji_and_verbatim_text() -> None:
+    html = preview(":octocat: :shipit: <tt>:rocket:</tt>\n")
+    assert 'src="https://github.githubassets.com/images/icons/emoji/octocat.png"' in html
+    assert "shipit.png" in html and "<tt>:rocket:</tt>" in html

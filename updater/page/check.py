@@ -196,7 +196,7 @@ def check(document: Document, context: Context) -> list[Finding]:
 
 def _links(document: Document, context: Context) -> Iterator[Found]:
     for link in document.links:
-        if link.kind == "reference":  # checked at its definition
+        if link.kind in ("reference", "html"):  # checked at its definition, or its <a> tag
             continue
         # markdown destinations reach GitHub as cmark-gfm writes them: percent-encoded
         url = cmark_href(link.url) if link.kind in ("inline", "autolink") else link.url

@@ -307,3 +307,18 @@ def test_custom_emoji_and_verbatim_text() -> None:
     html = preview(":octocat: :shipit: <tt>:rocket:</tt>\n")
     assert 'src="https://github.githubassets.com/images/icons/emoji/octocat.png"' in html
     assert "shipit.png" in html and "<tt>:rocket:</tt>" in html
+
+
+# 39. Quotes nested past the preview's depth are flattened (their text kept) before sanitizing.
+def test_deep_quotes_are_bounded_in_the_preview() -> None:
+    html = preview(">" * 5_000 + " deep\n")
+    assert "deep" in html and html.count("<blockquote>") == 64
+
+
+# 38. Range directives: each finding is looked up, not every range scanned.
+def test_many_directive_ranges() -> None:
+    text = "".join(
+        f"<!-- check-disable -->\n[x](#a{i})\n<!-- check-enable -->\n[y](#b{i})\n\n"
+        for i in range(300)
+    )
+    assert [finding.line for finding in findings(text)] == [4 + 5 * i for i in range(300)]

@@ -15,6 +15,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.state_block import StateBlock
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
 
@@ -32,7 +33,9 @@ from updater.page.records import (
 # The line breaks markdown-it normalizes to "\n": offsets are counted on the original text.
 NEWLINE_RE = re.compile(r"\r\n?|\n")
 # GFM extended autolinks (www., http://, https://) and their end rules, applied to prose.
-BARE_URL_RE = re.compile(r"(?:(?<=^)|(?<=[\s*_~(]))(?:https?://|www\.)[^\s<]+", re.IGNORECASE)
+# (found by its start; the character before must be a line start, space, `*`, `_`, `~` or `(`)
+BARE_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<]+", re.IGNORECASE)
+NEWLINE_IN_CONTENT_RE = re.compile("\n")
 TRAILING_PUNCTUATION = "?!.,:*_~'\""
 ENTITY_TAIL_RE = re.compile(r"&[a-zA-Z0-9]+;$")
 # Inline tokens whose source is not prose: bare URLs and visible text are looked for around them.
@@ -54,6 +57,8 @@ HTML_NAMES = frozenset(
      "summary", "sup", "svg", "table", "tbody", "td", "th", "thead", "tr", "tt", "u", "ul",
      "video"]
 )  # fmt: skip
+# The characters markdown-it's inline rules start at (its terminators), and line breaks.
+INLINE_SPECIAL_RE = re.compile(r"[\n!#$%&*+\-:<=>@\[\\\]^_`{}~]")
 OPAQUE = frozenset({"code_inline", "html_inline", "image", "link_open", "math_inline"})
 
 
@@ -130,6 +135,7 @@ def markdown() -> MarkdownIt:
         _footnote(md.block.ruler.__rules__[_index(md, "paragraph")].fn),
         {"alt": ["paragraph", "reference"]},
     )
+    md.core.ruler.at("inline", _inline)
     tokenize = md.block.tokenize
 
     def bounded(state: StateBlock, start: int, end: int) -> None:
@@ -148,6 +154,19 @@ def markdown() -> MarkdownIt:
         "reference", _remembered(md.block.ruler.__rules__[_index(md, "reference")].fn)
     )
     return md
+
+
+def _inline(state: StateCore) -> None:
+    """markdown-it's inline stage, skipped for content with no character any inline rule
+    starts at (table cells, plain list items): one text token, as the rules would give."""
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        if INLINE_SPECIAL_RE.search(token.content) is None:
+            token.children = [Token("text", "", 0, content=token.content)]
+        else:
+            token.children = []
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
 def _footnote(
@@ -237,6 +256,17 @@ def parse(text: str) -> Document:
     for token in tokens:
         builder.block(token)
     return builder.document(tuple(tokens))
+
+
+def parse_for_preview(text: str) -> Document:
+    """What the preview needs: the prose and code spans, where math may be; none without a `$`
+    (then markdown-it, the slow part, is skipped: cmark-gfm does the rendering)."""
+    if "$" in text:
+        return parse(text)
+    empty = ()
+    return Document(
+        text, line_starts(text), empty, empty, empty, empty, empty, empty, empty, empty, empty
+    )
 
 
 class _Builder:
@@ -384,13 +414,17 @@ class _Builder:
         if self.scanner.in_code():  # `<code>None</code>`: code is shown as written
             return
         self.texts.append(Text(piece, offsets(start)))
-        for match in TAG_IN_TEXT_RE.finditer(piece):
+        for match in TAG_IN_TEXT_RE.finditer(piece) if "<" in piece else ():
             if match[1].lower() in HTML_NAMES:
                 self.tags_as_text.append((offsets(start + match.start()), match[1].lower()))
         if self.scanner.inside_link():
             self.scanner.data(piece, offsets(start), prose=False)
             return
         for match in BARE_URL_RE.finditer(piece):
+            if match.start() and not (
+                piece[match.start() - 1].isspace() or piece[match.start() - 1] in "*_~("
+            ):
+                continue
             url = _trim_autolink(match[0])
             if "." not in url.split("://")[-1]:
                 continue
@@ -451,7 +485,9 @@ class _Offsets:
 
     def __init__(self, anchors: Sequence[int], content: str = "") -> None:
         self.anchors = anchors
-        self.line_starts = [0, *(match.end() for match in re.finditer("\n", content))]
+        self.line_starts = [0]
+        if "\n" in content:
+            self.line_starts += [match.end() for match in NEWLINE_IN_CONTENT_RE.finditer(content)]
 
     def __call__(self, index: int) -> int:
         line = bisect.bisect_right(self.line_starts, index) - 1

@@ -63,6 +63,9 @@ PLACEHOLDER = "zq9math{}qz"
 VIEW_MARK = "zq9view9qz"  # where a link to another page's preview names the view
 # Kept as written when a path goes into a URL: `%` too, so an escape the author wrote stays one.
 PATH_SAFE = "/%:@!$&'()*+,;=~-._"
+# Block containers cmark-gfm writes (always balanced), and how deep the preview keeps them.
+CONTAINER_RE = re.compile(r"<(/?)(?:blockquote|ul|ol|li)\b[^>]*>")
+MAX_DEPTH = 64
 PLACEHOLDER_RE = re.compile(r"zq9math(\d+)qz")
 
 
@@ -97,11 +100,36 @@ def body(document: Document, site: Site) -> str:
     """The page body as GitHub renders it, before the theme is chosen."""
     source, maths = _protect_math(document)
     raw = cmarkgfm.markdown_to_html_with_extensions(source, options=OPTIONS, extensions=EXTENSIONS)
-    html = sanitize(raw, _resolver(site))
+    html = sanitize(_bounded(raw), _resolver(site))
     html = _emoji(_anchors(html, maths))
     html = _alerts(html)
     html = _task_lists(html)
     return PLACEHOLDER_RE.sub(lambda match: maths[int(match[1])], html)
+
+
+def _bounded(html: str) -> str:
+    """cmark-gfm's quotes and lists nested deeper than MAX_DEPTH are flattened to that depth
+    (their text kept): the sanitizer's HTML5 parser takes time growing with depth squared."""
+    if html.count("<blockquote>") + html.count("<li") < MAX_DEPTH:
+        return html
+    parts: list[str] = []
+    kept: list[bool] = []
+    depth, last = 0, 0
+    for match in CONTAINER_RE.finditer(html):
+        if match[1]:  # closing
+            if not kept:
+                continue
+            keep = kept.pop()
+            depth -= keep
+        else:
+            keep = depth < MAX_DEPTH
+            kept.append(keep)
+            depth += keep
+        if not keep:
+            parts += [html[last : match.start()]]
+            last = match.end()
+    parts.append(html[last:])
+    return "".join(parts)
 
 
 def _protect_math(document: Document) -> tuple[str, list[str]]:

@@ -322,3 +322,15 @@ def test_many_directive_ranges() -> None:
         for i in range(300)
     )
     assert [finding.line for finding in findings(text)] == [4 + 5 * i for i in range(300)]
+
+
+# 34. GitHub's slug keeps Ruby's \p{Word}: letter numbers (Ⅻ) stay, other numbers (①, ²) go.
+def test_slug_drops_other_numbers() -> None:
+    assert rules("## Ⅻ roman ① circled x²\n\n[a](#ⅻ-roman--circled-x)\n") == []
+
+
+# The variation selector an emoji leaves in an anchor (GitHub keeps it: a Mark) is named.
+def test_anchor_with_an_invisible_variation_selector_is_explained() -> None:
+    [finding] = findings("## ⚙️ Settings\n\n[a](#-settings)\n")
+    assert "#%EF%B8%8F-settings" in finding.message
+    assert rules("## ⚙️ Settings\n\n[a](#%EF%B8%8F-settings)\n") == []

@@ -563,8 +563,18 @@ def _anchor_links(document: Document, context: Context) -> Iterator[Found]:
                 yield (
                     link.start,
                     "broken-anchor",
-                    f"link to #{_short(target)}: no heading or id on this page has that anchor",
+                    f"link to #{_short(target)}: no heading or id on this page has that anchor"
+                    + _near(target, anchors),
                 )
+
+
+def _near(target: str, anchors: set[str]) -> str:
+    """A hint when the anchor differs only by the invisible U+FE0F an emoji left in it."""
+    for anchor in anchors:
+        if "\ufe0f" in anchor and anchor.replace("\ufe0f", "") == target.replace("\ufe0f", ""):
+            visible = anchor.replace("\ufe0f", "%EF%B8%8F")
+            return f" (the heading's is #{visible}: its emoji leaves an invisible U+FE0F)"
+    return ""
 
 
 def _reaches(target: str, anchors: set[str], document: Document) -> bool:

@@ -256,9 +256,15 @@ def _emoji_html(name: str, names: dict[str, str]) -> str | None:
     return None
 
 
+def _word(category: str) -> bool:
+    """Ruby's `\\p{Word}`, which GitHub's slug keeps: letters, marks, decimal and letter numbers,
+    connector punctuation (`_`). Other numbers (`①`, `²`) are dropped."""
+    return category[0] in "LM" or category in ("Nd", "Nl", "Pc")
+
+
 def slug(text: str) -> str:
     """GitHub's anchor for a heading's text: lower case, punctuation dropped, spaces to hyphens."""
-    kept = "".join(c for c in text.lower() if c in " -_" or unicodedata.category(c)[0] in "LNM")
+    kept = "".join(c for c in text.lower() if c in " -" or _word(unicodedata.category(c)))
     return kept.replace(" ", "-")
 
 

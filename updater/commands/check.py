@@ -8,7 +8,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from updater.adopt import unescape
 from updater.errors import InputError
 from updater.files import read_text
 from updater.page.check import ERROR, Context, Finding, anchors
@@ -38,7 +37,6 @@ def check(
     findings: list[Finding] = []
     for path, document in documents.items():
         template = read_text(path.parent / "templates" / f"{path.name}.j2")
-        template = unescape(template) if template is not None else None  # adopted pages
         base = root if root is not None else repository_root(path)
         findings += lint(document, Context(str(path), path.parent, base, template, pages))
     try:

@@ -489,9 +489,10 @@ def template_literal(template: str) -> str:
         parts.append(template[last : match.start()])
         if match["raw"] is not None:
             parts.append(match["raw"])
-        elif match["string"] is not None:
-            parts.append(match["string"][1:-1])
-        parts.append("\x00")
+        elif match["string"] is not None:  # printed in place: `{{ "{{" }} name }}`
+            parts.append(match["string"][1:-1].replace("\\r", "\r"))
+        else:
+            parts.append("\x00")
         last = match.end()
     parts.append(template[last:])
     return "".join(parts)

@@ -334,3 +334,9 @@ def test_anchor_with_an_invisible_variation_selector_is_explained() -> None:
     [finding] = findings("## ⚙️ Settings\n\n[a](#-settings)\n")
     assert "#%EF%B8%8F-settings" in finding.message
     assert rules("## ⚙️ Settings\n\n[a](#%EF%B8%8F-settings)\n") == []
+
+
+def test_a_path_with_a_line_break_stays_on_one_line() -> None:
+    assert Finding("a\nb.md", 1, 1, "empty-url", "x").format() == (
+        "a\\x0ab.md:1:1: error: x [empty-url]"
+    )

@@ -138,7 +138,8 @@ class Finding:
     def format(self) -> str:
         """The compiler-style line."""
         return (
-            f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.rule}]"
+            f"{_one_line(self.path)}:{self.line}:{self.column}: {self.severity}: "
+            f"{_one_line(self.message)} [{self.rule}]"
         )
 
     def annotation(self) -> str:
@@ -659,7 +660,12 @@ class Directives:
         return index >= 0 and bool(wanted & states[index])
 
 
+def _one_line(text: str) -> str:
+    """Control characters (line breaks included) shown as escapes: one finding, one line."""
+    return CONTROL_RE.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
+
+
 def _short(url: str) -> str:
-    """The URL or text on one line: control characters shown as escapes, long ones cut."""
-    url = CONTROL_RE.sub(lambda match: f"\\x{ord(match[0]):02x}", url)
+    """The URL or text on one line, long ones cut."""
+    url = _one_line(url)
     return url if len(url) <= 80 else url[:77] + "..."

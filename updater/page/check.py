@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from updater.page.parse import Document
+from updater.page.parse import Document, no_cycle_collection
 from updater.page.records import Image, Tag
 from updater.page.render import Slugger, slug
 from updater.page.sanitize import (
@@ -180,6 +180,11 @@ Found = tuple[int, str, str]  # (offset, rule, message)
 
 def check(document: Document, context: Context) -> list[Finding]:
     """Every finding on the page, in source order, after the page's directives."""
+    with no_cycle_collection():
+        return _check(document, context)
+
+
+def _check(document: Document, context: Context) -> list[Finding]:
     found: list[Found] = []
     if context.template is not None:
         context = replace(context, template=template_literal(context.template))

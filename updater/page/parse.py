@@ -47,6 +47,7 @@ SPANNED_RULES = ("backticks", "link", "image", "autolink", "html_inline")
 # Deeper than this (32 quotes, or lists 32 levels in), markdown-it stops reading; check reports
 # such a region instead of passing it unseen. Parse time grows with depth times lines.
 MAX_NESTING = 64
+INLINE_NESTING = 32
 FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]:[ \t]*")
 # An HTML tag's start left in prose: the parser did not take it as a tag (no `>`, or broken
 # attributes), so GitHub shows it as text.
@@ -168,7 +169,12 @@ def _inline(state: StateCore) -> None:
             token.children = [Token("text", "", 0, content=token.content)]
         else:
             token.children = []
-            state.md.inline.parse(token.content, state.md, state.env, token.children)
+            # Inline nesting keeps markdown-it's 32: label scans cost length times depth.
+            state.md.options["maxNesting"] = INLINE_NESTING
+            try:
+                state.md.inline.parse(token.content, state.md, state.env, token.children)
+            finally:
+                state.md.options["maxNesting"] = MAX_NESTING
 
 
 def _footnote(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.page.helpers import findings, rules
+from tests.page.helpers import PAGE_FIXTURES, findings, rules
 from updater.cli import main
 from updater.page.check import Finding
 from updater.page.parse import parse
@@ -349,3 +349,29 @@ def test_a_path_with_a_line_break_stays_on_one_line() -> None:
     assert Finding("a\nb.md", 1, 1, "empty-url", "x").format() == (
         "a\\x0ab.md:1:1: error: x [empty-url]"
     )
+
+
+REVIEW = PAGE_FIXTURES / "review"
+
+
+def test_the_reviewers_anchor_page() -> None:
+    """Heading ids as GitHub makes them: the links that miss are the ones GitHub breaks too
+    (the invisible U+FE0F an emoji leaves, `-launch` for a shortcode, other numbers)."""
+    text = (REVIEW / "anchors.md").read_text(encoding="utf-8")
+    broken = [f.message.split(":")[0] for f in findings(text) if f.rule == "broken-anchor"]
+    assert broken == [
+        "link to #-file-cabinet",
+        "link to #-settings",
+        "link to #foo-2",
+        "link to #-launch",
+        "link to #ⅻ-roman-①-circled-x²",
+        "link to #대한",
+    ]
+
+
+def test_the_reviewers_picture_page() -> None:
+    text = (REVIEW / "picture-without-src.md").read_text(encoding="utf-8")
+    assert {f.severity for f in findings(text)} == {"warning"}
+    dark = preview(text, theme="dark")
+    assert 'src="https://devicons.acavalkyrie.workers.dev/icons?i=platformio%2Cavr%2Crust' in dark
+    assert "theme=dark" in dark and "theme=light" not in dark

@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 
 from updater.page.annotate import annotate  # noqa: E402
 from updater.page.check import Context, check  # noqa: E402
-from updater.page.parse import parse, parse_for_preview  # noqa: E402
+from updater.page.parse import parse  # noqa: E402
 from updater.page.preview import views  # noqa: E402
-from updater.page.render import Site  # noqa: E402
+from updater.page.render import Site, preview_document  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "page" / "corpus"
 SITE = Site("octo/octo", "main", frozenset({"README.md"}))
@@ -83,7 +83,7 @@ def measure(text: str) -> dict[str, float]:
     return {
         "parse": timed(lambda: parse(text)),
         "check": timed(lambda: check(parse(text), context)),
-        "preview": timed(lambda: views("README.md", parse_for_preview(text), SITE)),
+        "preview": timed(lambda: views("README.md", preview_document(text), SITE)),
         "annotate": timed(lambda: annotate(text, lambda url: " x" if "github" in url else None)),
         "size": len(text.encode("utf-8")),
         "links": len(document.links),

@@ -14,7 +14,7 @@ from tests.page.helpers import PAGE_FIXTURES, findings, rules
 from updater.cli import main
 from updater.page.check import Finding
 from updater.page.parse import parse
-from updater.page.render import Site, render
+from updater.page.render import Site, preview_document, render
 
 SITE = Site("a/a", "main", frozenset({"README.md", "docs/README.md", "docs/RESUME.md"}))
 
@@ -375,3 +375,21 @@ def test_the_reviewers_picture_page() -> None:
     dark = preview(text, theme="dark")
     assert 'src="https://devicons.acavalkyrie.workers.dev/icons?i=platformio%2Cavr%2Crust' in dark
     assert "theme=dark" in dark and "theme=light" not in dark
+
+
+# 37. The preview skips markdown-it when no math is possible; the output is the same.
+@pytest.mark.parametrize(
+    "path",
+    sorted((PAGE_FIXTURES / "corpus").glob("*.md"))
+    + sorted((PAGE_FIXTURES / "preview").glob("*.md")),
+    ids=lambda path: path.name,
+)
+def test_the_preview_without_markdown_it_is_the_same(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    site = Site("a/a", "main", frozenset({"README.md"}))
+    assert render(preview_document(text), site) == render(parse(text), site)
+
+
+def test_math_next_to_code_still_parses() -> None:
+    assert preview_document("`a`$x$").texts and preview_document("$`x`$").code_spans
+    assert preview_document("costs $5 and $10\n\n```\n$ make\n```\n").texts == ()

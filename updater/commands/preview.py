@@ -10,9 +10,8 @@ from pathlib import Path
 from updater.errors import InputError
 from updater.files import read_text, write_atomic
 from updater.page.pages import discover, repository_path, repository_root
-from updater.page.parse import parse_for_preview
 from updater.page.preview import views
-from updater.page.render import Site, file_name
+from updater.page.render import Site, file_name, preview_document
 
 log = logging.getLogger("updater")
 
@@ -38,7 +37,7 @@ def preview(  # noqa: PLR0917 - one value per option
         text = read_text(path)
         if text is None:
             raise InputError(f"{path}: no such file")
-        for output, html in views(name, parse_for_preview(text), site).items():
+        for output, html in views(name, preview_document(text), site).items():
             write_atomic(output_dir / output, html)
     log.info(
         "wrote %d page(s) to %s: %s (links resolved against %s)",

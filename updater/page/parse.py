@@ -284,11 +284,8 @@ def _parse(text: str) -> Document:
     return builder.document(tuple(tokens))
 
 
-def parse_for_preview(text: str) -> Document:
-    """What the preview needs: the prose and code spans, where math may be; none without a `$`
-    (then markdown-it, the slow part, is skipped: cmark-gfm does the rendering)."""
-    if "$" in text:
-        return parse(text)
+def unparsed(text: str) -> Document:
+    """The page with no records: for a preview that needs nothing from markdown-it."""
     empty = ()
     return Document(
         text, line_starts(text), empty, empty, empty, empty, empty, empty, empty, empty, empty

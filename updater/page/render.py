@@ -19,7 +19,7 @@ from urllib.parse import quote
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
-from updater.page.parse import Document
+from updater.page.parse import Document, parse, unparsed
 from updater.page.sanitize import sanitize, scheme, srcset_candidates
 
 OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_FOOTNOTES | Options.CMARK_OPT_GITHUB_PRE_LANG
@@ -83,6 +83,16 @@ class Site:
 def file_name(page: str, theme: str) -> str:
     """The preview of a page: `README.md.html` (light view), `README.md.dark.html` (dark)."""
     return f"{page}.html" if theme == "light" else f"{page}.{theme}.html"
+
+
+def preview_document(text: str) -> Document:
+    """The parse the preview needs: markdown-it only finds where math sits, so a page with
+    nothing math could be (no `$x$`, `$$`, or $`x`$ anywhere in its text) skips it: cmark-gfm
+    renders the page either way. A run of prose is cut from the text at a link, tag or code
+    span, whose edges are never word characters, so math in a run is math in the text."""
+    if MATH_RE.search(text) is None and "$`" not in text:
+        return unparsed(text)
+    return parse(text)
 
 
 def render(document: Document, site: Site) -> str:  # site.page: which page it is

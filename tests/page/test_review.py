@@ -393,3 +393,8 @@ def test_the_preview_without_markdown_it_is_the_same(path: Path) -> None:
 def test_math_next_to_code_still_parses() -> None:
     assert preview_document("`a`$x$").texts and preview_document("$`x`$").code_spans
     assert preview_document("costs $5 and $10\n\n```\n$ make\n```\n").texts == ()
+
+
+def test_a_link_to_a_previewed_page_with_an_escaped_space() -> None:
+    html = render(parse("[r](My%20Page.md)"), Site("a/a", "main", frozenset({"My Page.md"})))
+    assert 'href="My%20Page.md.html"' in html

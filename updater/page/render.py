@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from html import escape, unescape
 from importlib.resources import files
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import cmarkgfm
 from cmarkgfm.cmark import Options
@@ -193,9 +193,8 @@ def _resolver(site: Site) -> Callable[[str, str, str], str]:
         path, mark, query = path.partition("?")
         path = path.replace("\\", "/")  # as browsers read http(s) URLs (markdown's are %5C)
         target = _repo_path(folder, path)
-        local = site.pages and target in site.pages and tag == "a"
-        if local:
-            relative = posixpath.relpath(target, folder or ".")
+        if tag == "a" and unquote(target) in site.pages:  # a page previewed with this one
+            relative = posixpath.relpath(unquote(target), folder or ".")
             return f"{quote(relative, safe=PATH_SAFE)}{VIEW_MARK}.html" + (
                 "#" + _user_content(fragment) if fragment else ""
             )

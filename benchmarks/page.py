@@ -21,7 +21,7 @@ from updater.page.annotate import annotate  # noqa: E402
 from updater.page.check import Context, check  # noqa: E402
 from updater.page.parse import parse  # noqa: E402
 from updater.page.preview import views  # noqa: E402
-from updater.page.render import Site  # noqa: E402
+from updater.page.render import Site, preview_document  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "page" / "corpus"
 SITE = Site("octo/octo", "main", frozenset({"README.md"}))
@@ -54,6 +54,19 @@ CASES: dict[str, Callable[[float], str]] = {
     "20,000 reference definitions": lambda k: "".join(
         f"[r{i}]: https://example.org/{i}\n" for i in range(int(20_000 * k))
     ),
+    "1 MB of sections (review)": lambda k: "".join(
+        f"## Section {i} :rocket:\n\nSome text with [a link](https://example.com/{i}) and "
+        f"![img](https://img.shields.io/badge/x-{i}-blue) and `code` and **bold** _it_ "
+        f"www.example.com/{i}.\n\n- item [rel](docs/{i}.md)\n"
+        f'- <img src="https://x.y/{i}.png" alt="a" width="20">\n\n| a | b |\n|---|---|\n'
+        f"| {i} | <sub>x</sub> |\n\n"
+        for i in range(int(3272 * k))
+    ),
+    "10,000 check-disable/enable pairs": lambda k: "".join(
+        f"<!-- check-disable -->\n[x](#no{i})\n<!-- check-enable -->\n[y](#no{i})\n\n"
+        for i in range(int(10_000 * k))
+    ),
+    "blockquote nested 50,000 deep": lambda k: ">" * int(50_000 * k) + " x\n",
     "table of 20,000 rows": lambda k: "|a|b|\n|-|-|\n" + "|x|[y](https://a.b)|\n" * int(20_000 * k),
 }
 
@@ -70,7 +83,7 @@ def measure(text: str) -> dict[str, float]:
     return {
         "parse": timed(lambda: parse(text)),
         "check": timed(lambda: check(parse(text), context)),
-        "preview": timed(lambda: views("README.md", parse(text), SITE)),
+        "preview": timed(lambda: views("README.md", preview_document(text), SITE)),
         "annotate": timed(lambda: annotate(text, lambda url: " x" if "github" in url else None)),
         "size": len(text.encode("utf-8")),
         "links": len(document.links),

@@ -316,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--data", type=Path, default=DATA, help="CV, for tracking.github_user (%(default)s)"
     )
     p.add_argument("--open", action="store_true", help="open README's preview in the browser")
+    _root_option(p)
 
     p = sub.add_parser(
         "check",
@@ -339,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="text, or GitHub Actions annotations (%(default)s)",
     )
+    _root_option(p)
 
     p = sub.add_parser(
         "init",
@@ -377,6 +379,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _root_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="repository a link to /PATH points into (default: the git work tree holding the "
+        "page, else its folder)",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `updater` and `python -m updater`; returns the exit code."""
     parser = build_parser()
@@ -411,11 +423,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR
         from updater.commands.preview import preview
 
         repo = args.repo or settings.github_repository or _profile_repo(args.data)
-        return preview(args.files, args.output_dir, repo, args.branch, args.open)
+        return preview(args.files, args.output_dir, repo, args.branch, args.open, args.root)
     if args.command == "check":
         from updater.commands.check import check
 
-        return check(args.files, strict=args.strict, output_format=args.format)
+        return check(args.files, args.strict, args.format, args.root)
     if args.command == "schema":
         from updater.commands.schema import schema
 

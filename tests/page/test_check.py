@@ -21,8 +21,8 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     "broken-anchor": (
         "# Title\n\n[jump](#nowhere)\n",
-        '# Title :rocket:\n\n## Same\n\n<h2>Same</h2>\n\n<a name="top"></a>\n\n'
-        "[a](#title-) [b](#same-1) [c](#top) [d](#user-content-same)\n",
+        '# Title :rocket:\n\n## Same\n\n<h2>Other</h2>\n\n<a name="top"></a>\n\n'
+        "[a](#title-rocket) [b](#other) [c](#top) [d](#user-content-same)\n",
     ),
     "no-scheme": (
         "[me](linkedin.com/in/me) <a href='www.example.com'>x</a>\n",
@@ -75,6 +75,15 @@ CASES: dict[str, tuple[str, str]] = {
         '![](https://a.b/c.png) <img src="https://a.b/c.png">\n',
         '![c](https://a.b/c.png) <img src="x.png" alt="">\n'.replace("x.png", "https://a.b/x.png"),
     ),
+    "unclosed-comment": (
+        "# Hi\n\n<!-- draft\n\n## Hidden\n",
+        "# Hi\n\n<!-- draft -->\n\n## Shown\n",
+    ),
+    "tag-as-text": (
+        "hi <img src=https://a.b/c.png\n",
+        "hi <img src=https://a.b/c.png alt=c> and \\<img and `<img`\n",
+    ),
+    "too-deep": (">" * 70 + " x\n", ">" * 30 + " x\n"),
     "heading-level": (
         "# One\n\n### Three\n",
         "# One\n\n## Two\n\n### Three\n\n# Four\n\n## Five\n",

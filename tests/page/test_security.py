@@ -9,7 +9,7 @@ import pytest
 from tests.page.helpers import findings
 from updater.page.parse import parse
 from updater.page.render import Site, render
-from updater.page.sanitize import scheme
+from updater.page.sanitize import scheme, srcset_candidates
 
 VECTORS = {
     "unclosed-details-at-eof": "# Hi\n\n<details open ontoggle=alert(1)",
@@ -43,6 +43,15 @@ VECTORS = {
     "style-import": "<style>@import 'javascript:alert(1)';</style>",
     "inline-style": '<p style="background:url(javascript:alert(1))">x</p>',
     "blockquote-cite": '<blockquote cite="javascript:alert(1)">x</blockquote>',
+    # From the review: root-relative paths, srcset candidates, autolinks, <noscript>.
+    "root-relative-javascript": "[x](/javascript:alert(1))",
+    "root-relative-html": '<a href="/javascript:alert(document.domain)">x</a>',
+    "root-relative-data-image": "![x](/data:image/svg+xml,x)",
+    "srcset-data-candidate": '<source srcset="https://a/x.png 1x, data:image/svg+xml;base64,PHN2Zz4= 2x">',
+    "autolink-javascript": "<javascript:alert(1)>",
+    "autolink-data": "<data:text/html,x>",
+    "noscript-attribute": '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "deep-quote": ">" * 70 + " [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
 }
 SCRIPTABLE = {"script", "iframe", "object", "embed", "svg", "math", "form", "meta", "base", "style"}
 URL_ATTRIBUTES = {"href", "src", "srcset", "cite", "longdesc", "action", "data", "formaction"}
@@ -61,13 +70,15 @@ class Audit(HTMLParser):
         for name, value in attrs:
             if name.startswith("on") or name == "style":
                 self.problems.append(f"{name}= on <{tag}>")
-            elif name in URL_ATTRIBUTES and scheme(value or "") not in (
-                None,
-                "http",
-                "https",
-                "mailto",
+            elif name in URL_ATTRIBUTES and any(
+                scheme(url) not in (None, "http", "https", "mailto")
+                for url in _candidates(name, value or "")
             ):
                 self.problems.append(f"{name}={value!r} on <{tag}>")
+
+
+def _candidates(name: str, value: str) -> list[str]:
+    return [url for url, _ in srcset_candidates(value)] if name == "srcset" else [value]
 
 
 def audit(html: str) -> list[str]:

@@ -3,35 +3,52 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from updater.adopt import unescape
 from updater.errors import InputError
 from updater.files import read_text
 from updater.page.check import ERROR, Context, Finding, anchors
 from updater.page.check import check as lint
-from updater.page.pages import discover
+from updater.page.pages import discover, repository_root
 from updater.page.parse import Document, parse
 
 log = logging.getLogger("updater")
+# A reader that closed the pipe (`updater check | head -1`) ends the run as git does: killed by
+# SIGPIPE, 128 + 13, without a traceback.
+EXIT_BROKEN_PIPE = 141
 
 
 def check(
-    files: Sequence[Path], strict: bool = False, output_format: str = "text", root: Path = Path()
+    files: Sequence[Path],
+    strict: bool = False,
+    output_format: str = "text",
+    root: Path | None = None,
 ) -> int:
-    """Print every finding on stdout; exit 1 on errors (and on warnings with strict)."""
-    documents = {path: _parse(path) for path in files or discover(root)}
+    """Print every finding on stdout; exit 1 on errors (and on warnings with strict).
+
+    `root` is the repository a link to `/x` points into: by default the git work tree holding
+    each page, else the page's folder."""
+    paths = list(files) or discover(root or Path())
+    documents = {path: _parse(path) for path in paths}
     pages = {str(path.resolve()): anchors(document) for path, document in documents.items()}
     findings: list[Finding] = []
     for path, document in documents.items():
         template = read_text(path.parent / "templates" / f"{path.name}.j2")
-        template = unescape(template) if template is not None else None  # adopted pages
-        findings += lint(document, Context(str(path), path.parent, root, template, pages))
-    for finding in findings:
-        line = finding.annotation() if output_format == "github" else finding.format()
-        sys.stdout.write(line + "\n")
+        base = root if root is not None else repository_root(path)
+        findings += lint(document, Context(str(path), path.parent, base, template, pages))
+    try:
+        for finding in findings:
+            line = finding.annotation() if output_format == "github" else finding.format()
+            sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python's advice (signal module, "Note on SIGPIPE"): point stdout at devnull so the
+        # flush at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     errors = sum(finding.severity == ERROR for finding in findings)
     warnings = len(findings) - errors
     failed = errors > 0 or (strict and warnings > 0)
@@ -42,5 +59,8 @@ def check(
 def _parse(path: Path) -> Document:
     text = read_text(path)
     if text is None:
-        raise InputError(f"{path}:1: file not found: run `updater render` first")
+        hint = ""
+        if (path.parent / "templates" / f"{path.name}.j2").is_file():
+            hint = f": run `updater render` first (templates/{path.name}.j2 renders it)"
+        raise InputError(f"{path}: no such file{hint}")
     return parse(text)

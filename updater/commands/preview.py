@@ -9,10 +9,9 @@ from pathlib import Path
 
 from updater.errors import InputError
 from updater.files import read_text, write_atomic
-from updater.page.pages import discover
-from updater.page.parse import parse
+from updater.page.pages import discover, repository_path, repository_root
 from updater.page.preview import views
-from updater.page.render import Site, file_name
+from updater.page.render import Site, file_name, preview_document
 
 log = logging.getLogger("updater")
 
@@ -23,18 +22,30 @@ def preview(  # noqa: PLR0917 - one value per option
     repo: str,
     branch: str,
     open_browser: bool,
-    root: Path = Path(),
+    root: Path | None = None,
 ) -> int:
-    """Write OUTPUT_DIR/NAME.html and NAME.dark.html per page; with open_browser, show the first."""
-    pages = list(files) or discover(root)
-    site = Site(repo, branch, frozenset(path.name for path in [*discover(root), *pages]))
-    for path in pages:
+    """Write OUTPUT_DIR/PATH.html and PATH.dark.html per page (PATH: the page's path in the
+    repository, so docs/README.md and README.md do not overwrite each other); with
+    open_browser, show the first."""
+    pages = list(files) or discover(root or Path())
+    if root is None:
+        root = repository_root(pages[0]) if files else Path()
+    names = [repository_path(path, root) for path in pages]
+    known = {repository_path(path, root) for path in discover(root)}
+    site = Site(repo, branch, frozenset(known | set(names)))
+    for path, name in zip(pages, names, strict=True):
         text = read_text(path)
         if text is None:
-            raise InputError(f"{path}:1: file not found: run `updater render` first")
-        for name, html in views(path.name, parse(text), site).items():
-            write_atomic(output_dir / name, html)
-    log.info("wrote %d page(s) to %s (links resolved against %s)", len(pages), output_dir, repo)
+            raise InputError(f"{path}: no such file")
+        for output, html in views(name, preview_document(text), site).items():
+            write_atomic(output_dir / output, html)
+    log.info(
+        "wrote %d page(s) to %s: %s (links resolved against %s)",
+        len(pages),
+        output_dir,
+        ", ".join(file_name(name, "light") for name in names),
+        repo,
+    )
     if open_browser:
-        webbrowser.open((output_dir / file_name(pages[0].name, "light")).resolve().as_uri())
+        webbrowser.open((output_dir / file_name(names[0], "light")).resolve().as_uri())
     return 0

@@ -7,16 +7,25 @@ is accessibility or style. A rule is silenced with an HTML comment, as markdownl
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from updater.page.parse import Document
+from updater.page.parse import Document, no_cycle_collection
 from updater.page.records import Image, Tag
-from updater.page.render import emoji, slug
-from updater.page.sanitize import TAGS, attribute_kept, scheme, url_kept
+from updater.page.render import Slugger, slug
+from updater.page.sanitize import (
+    TAGS,
+    attribute_kept,
+    cmark_href,
+    scheme,
+    srcset_candidates,
+    url_kept,
+)
 
 ERROR, WARNING = "error", "warning"
 RULES = {
@@ -34,6 +43,12 @@ RULES = {
     "unclosed-tag": (ERROR, "a tag cut off by the end of its HTML block: GitHub drops it"),
     "theme-image": (ERROR, "a #gh-dark-mode-only/#gh-light-mode-only image of the other theme"),
     "duplicate-anchor": (ERROR, "two headings with the same anchor: links reach the first"),
+    "unclosed-comment": (ERROR, "an HTML comment never closed: GitHub hides what follows"),
+    "tag-as-text": (
+        ERROR,
+        "an HTML tag GitHub cannot read (no '>', broken attributes): shown as text",
+    ),
+    "too-deep": (ERROR, "content nested too deep for check to read: nothing in it is checked"),
     "alt-text": (WARNING, "an image without alt text"),
     "heading-level": (WARNING, "a heading level skipped"),
 }
@@ -46,6 +61,8 @@ TEMPLATE_RE = re.compile(r"\{\{[^\n]*?\}\}|\{%[^\n]*?%\}|\{#[^\n]*?#\}|\{\{|\{%|
 MISSING_RE = re.compile(r"(?<![\w.-])(None|nan|NaN)(?![\w-])")
 SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
 URL_MISSING_RE = re.compile(r"(?:^|[/=\-_:])(None|nan|NaN)(?:$|[/&?#\-_.])")
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
+FOOTNOTE_ID_RE = re.compile(r"^fn(?:ref)?-(.+?)(?:-\d+)?$")
 HOST_RE = re.compile(r"^(?:www\.)?(?:[\w-]+\.)+([a-z]{2,})(?=[/?#:]|$)", re.IGNORECASE)
 FILE_EXTENSIONS = frozenset(
     [
@@ -121,19 +138,27 @@ class Finding:
     def format(self) -> str:
         """The compiler-style line."""
         return (
-            f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.rule}]"
+            f"{_one_line(self.path)}:{self.line}:{self.column}: {self.severity}: "
+            f"{_one_line(self.message)} [{self.rule}]"
         )
 
     def annotation(self) -> str:
         """A GitHub Actions workflow command, shown on the line in the pull request."""
         return (
-            f"::{self.severity} file={self.path},line={self.line},col={self.column},"
-            f"title={self.rule}::{_escape_command(self.message)}"
+            f"::{self.severity} file={_escape_property(self.path)},line={self.line},"
+            f"col={self.column},title={_escape_property(self.rule)}::"
+            f"{_escape_command(self.message)}"
         )
 
 
 def _escape_command(text: str) -> str:
+    """The Actions toolkit's escapeData."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """The Actions toolkit's escapeProperty: `:` and `,` end a property."""
+    return _escape_command(text).replace(":", "%3A").replace(",", "%2C")
 
 
 @dataclass(frozen=True)
@@ -155,8 +180,15 @@ Found = tuple[int, str, str]  # (offset, rule, message)
 
 def check(document: Document, context: Context) -> list[Finding]:
     """Every finding on the page, in source order, after the page's directives."""
+    with no_cycle_collection():
+        return _check(document, context)
+
+
+def _check(document: Document, context: Context) -> list[Finding]:
     found: list[Found] = []
-    for rule_set in (_links, _images, _tags, _text, _headings, _anchor_links):
+    if context.template is not None:
+        context = replace(context, template=template_literal(context.template))
+    for rule_set in (_links, _images, _tags, _text, _headings, _anchor_links, _structure):
         found.extend(rule_set(document, context))
     found.extend(_definitions(document, context))
     silenced = Directives.read(document).silenced
@@ -170,29 +202,44 @@ def check(document: Document, context: Context) -> list[Finding]:
 
 def _links(document: Document, context: Context) -> Iterator[Found]:
     for link in document.links:
-        if link.kind == "inline":  # a reference link is checked at its definition
-            yield from _url(link.start, link.url, "link", "a", "href", context)
+        if link.kind in ("reference", "html"):  # checked at its definition, or its <a> tag
+            continue
+        # markdown destinations reach GitHub as cmark-gfm writes them: percent-encoded
+        url = cmark_href(link.url) if link.kind in ("inline", "autolink") else link.url
+        yield from _url(link.start, url, "link", "a", "href", context)
 
 
 def _definitions(document: Document, context: Context) -> Iterator[Found]:
     for definition in document.definitions:
         if definition.duplicate:
             continue
-        yield from _url(definition.start, definition.url, "definition", "a", "href", context)
+        url = cmark_href(definition.url)
+        yield from _url(definition.start, url, "definition", "a", "href", context)
 
 
 def _images(document: Document, context: Context) -> Iterator[Found]:
     for image in document.images:
         tag = "source" if image.tag is not None and image.tag.name == "source" else "img"
         attribute = "srcset" if tag == "source" else "src"
-        if tag == "img" and image.tag is not None and not image.tag.has("src"):
+        no_src = tag == "img" and image.tag is not None and not image.tag.has("src")
+        if no_src and image.picture:
+            pass  # a <picture>'s <img> shows the chosen <source>: its src is optional
+        elif no_src:
             yield image.start, "empty-url", "<img> without src"
         else:
-            for url in _srcset(image.url) if tag == "source" else [image.url]:
+            for written in _srcset(image.url) if tag == "source" else [image.url]:
+                url = cmark_href(written) if image.kind == "markdown" else _slashes(written)
                 yield from _url(image.start, url, "image", tag, attribute, context)
         yield from _theme(image)
         if tag == "img" and not _has_alt(image):
-            yield image.start, "alt-text", f"image without alt text: {_short(image.url)}"
+            what = _short(image.url) if image.url else "(no src)"
+            yield image.start, "alt-text", f"image without alt text: {what}"
+
+
+def _slashes(url: str) -> str:
+    """An HTML attribute's relative URL as the browser reads it against github.com: `\\` is `/`
+    in http(s) URLs (WHATWG URL standard). cmark-gfm percent-encodes it in markdown instead."""
+    return url.replace("\\", "/") if scheme(url) is None else url
 
 
 def _has_alt(image: Image) -> bool:
@@ -202,7 +249,7 @@ def _has_alt(image: Image) -> bool:
 
 
 def _srcset(value: str) -> list[str]:
-    return [part.split()[0] for part in value.split(",") if part.split()] or [""]
+    return [url for url, _ in srcset_candidates(value)] or [""]
 
 
 def _url(  # noqa: PLR0917 - the URL and where it sits
@@ -324,13 +371,68 @@ def _tags(document: Document, context: Context) -> Iterator[Found]:
         if not tag.closing:
             yield from _tag(tag)
         if tag.name == "a" and tag.has("href"):
-            yield from _url(tag.start, tag.get("href") or "", "link", "a", "href", context)
+            yield from _url(
+                tag.start, _slashes(tag.get("href") or ""), "link", "a", "href", context
+            )
+    last_bracket = document.text.rfind(">")
     for tag in document.unclosed:
+        # The rendered page goes on after the block: the next `>` closes the tag and the
+        # element shows. Only a tag with no `>` after it, or an open quote, loses content.
+        if last_bracket < tag.end:
+            yield (
+                tag.start,
+                "unclosed-tag",
+                f"<{tag.name} is never closed with '>': GitHub drops it",
+            )
+        elif _open_quote(tag.raw):
+            yield (
+                tag.start,
+                "unclosed-tag",
+                f"<{tag.name} has an attribute value whose quote is never closed: GitHub hides "
+                "what follows, up to the next such quote",
+            )
+
+
+def _open_quote(raw: str) -> bool:
+    """Whether a cut-off tag ends inside a quoted attribute value."""
+    quote = ""
+    after_equals = False
+    for char in raw:
+        if quote:
+            if char == quote:
+                quote = ""
+        elif after_equals and char in "\"'":
+            quote = char
+        elif char == "=":
+            after_equals = True
+            continue
+        if not char.isspace():
+            after_equals = False
+    return bool(quote)
+
+
+def _structure(document: Document, context: Context) -> Iterator[Found]:
+    """What the parse could not take as written: deep nesting, open comments, broken tags."""
+    del context
+    for start in document.too_deep:
         yield (
-            tag.start,
-            "unclosed-tag",
-            f"<{tag.name} is never closed with '>': GitHub drops it (and what follows in the "
-            "block)",
+            start,
+            "too-deep",
+            "nested too deep (blockquotes or lists): check cannot read this region, so "
+            "nothing in it is checked; GitHub still shows it",
+        )
+    for start in document.unclosed_comments:
+        yield (
+            start,
+            "unclosed-comment",
+            "<!-- is never closed with -->: GitHub shows nothing after it",
+        )
+    for start, name in document.tags_as_text:
+        yield (
+            start,
+            "tag-as-text",
+            f"<{name} is not a valid tag (no closing '>' or a broken attribute): GitHub shows "
+            "it as text",
         )
 
 
@@ -375,6 +477,33 @@ def _text(document: Document, context: Context) -> Iterator[Found]:
             )
 
 
+JINJA_RE = re.compile(
+    r"\{%-?\s*raw\s*-?%\}(?P<raw>.*?)\{%-?\s*endraw\s*-?%\}"
+    r"|\{\{-?\s*(?P<string>\"[^\"]*\"|'[^']*')\s*-?\}\}"
+    r"|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}",
+    re.DOTALL,
+)
+
+
+def template_literal(template: str) -> str:
+    """What a template outputs as written: its text outside `{{ }}`, `{% %}` and `{# #}`,
+    `{% raw %}` blocks and string literals output as is (`{{ "{{" }}`); the rest is a
+    separator. Text inside a Jinja tag is not on the page, so it cannot excuse a leftover."""
+    parts: list[str] = []
+    last = 0
+    for match in JINJA_RE.finditer(template):
+        parts.append(template[last : match.start()])
+        if match["raw"] is not None:
+            parts.append(match["raw"])
+        elif match["string"] is not None:  # printed in place: `{{ "{{" }} name }}`
+            parts.append(match["string"][1:-1].replace("\\r", "\r"))
+        else:
+            parts.append("\x00")
+        last = match.end()
+    parts.append(template[last:])
+    return "".join(parts)
+
+
 def _literal_in(template: str, text: str, match: re.Match[str]) -> bool:
     """Whether the word is written so in the template, with its neighbours on one side."""
     line_start = text.rfind("\n", 0, match.start()) + 1
@@ -400,7 +529,7 @@ def _is_prose_none(text: str, match: re.Match[str]) -> bool:
 
 def _headings(document: Document, context: Context) -> Iterator[Found]:
     del context
-    last, seen = 0, dict[str, int]()
+    last = 0
     for heading in document.headings:
         if last and heading.level > last + 1:
             yield (
@@ -409,24 +538,26 @@ def _headings(document: Document, context: Context) -> Iterator[Found]:
                 f"heading level {heading.level} follows level {last}",
             )
         last = heading.level
-        if heading.source != "markdown":
-            continue
-        anchor = anchor_of(heading.text)
-        if anchor in seen:
-            line = document.position(seen[anchor])[0]
+    first: dict[str, int] = {}
+    unique = Slugger()
+    for heading in document.headings:  # markdown and HTML headings: GitHub anchors both
+        base = anchor_of(heading.text)
+        anchor = unique(base)
+        if base and anchor != base:  # an empty anchor cannot be linked: nothing collides
+            line = document.position(first[base])[0]
             yield (
                 heading.start,
                 "duplicate-anchor",
-                f"duplicate anchor #{anchor} (first at line {line}): links to it reach the first",
+                f"duplicate anchor #{base} (first at line {line}): links to it reach the first; "
+                f"this heading is #{anchor}",
             )
-        seen.setdefault(anchor, heading.start)
+        first.setdefault(anchor, heading.start)
 
 
 def anchor_of(text: str) -> str:
-    """GitHub's anchor for a heading's text, emoji shortcodes rendered (and so dropped)."""
-    names = emoji()
-    rendered = re.sub(r":([a-z0-9_+-]+):", lambda m: names.get(m[1], m[0]), text)
-    return slug(rendered)
+    """GitHub's anchor for a heading's text; an emoji shortcode keeps its name
+    (`## :rocket: Launch` is #rocket-launch, github/markup#1231)."""
+    return slug(text)
 
 
 def _anchor_links(document: Document, context: Context) -> Iterator[Found]:
@@ -435,12 +566,33 @@ def _anchor_links(document: Document, context: Context) -> Iterator[Found]:
     for link in document.links:
         if link.url.startswith("#") and len(link.url) > 1:
             target = unquote(link.url[1:]).removeprefix("user-content-")
-            if target not in anchors and target.lower() not in anchors:
+            if not _reaches(target, anchors, document):
                 yield (
                     link.start,
                     "broken-anchor",
-                    f"link to #{target}: no heading or id on this page has that anchor",
+                    f"link to #{_short(target)}: no heading or id on this page has that anchor"
+                    + _near(target, anchors),
                 )
+
+
+def _near(target: str, anchors: set[str]) -> str:
+    """A hint when the anchor differs only by the invisible U+FE0F an emoji left in it."""
+    for anchor in anchors:
+        if "\ufe0f" in anchor and anchor.replace("\ufe0f", "") == target.replace("\ufe0f", ""):
+            visible = anchor.replace("\ufe0f", "%EF%B8%8F")
+            return f" (the heading's is #{visible}: its emoji leaves an invisible U+FE0F)"
+    return ""
+
+
+def _reaches(target: str, anchors: set[str], document: Document) -> bool:
+    """Whether `#target` goes somewhere: an anchor, `#top` (the HTML standard scrolls to the
+    top), or the ids GitHub gives footnotes (`fn-1`, `fnref-1`, `footnote-label`)."""
+    if target in anchors or target.lower() in anchors or target.lower() == "top":
+        return True
+    if document.footnotes:
+        label = FOOTNOTE_ID_RE.match(target)
+        return target == "footnote-label" or (label is not None and label[1] in document.footnotes)
+    return False
 
 
 def anchors(document: Document) -> frozenset[str]:
@@ -449,13 +601,8 @@ def anchors(document: Document) -> frozenset[str]:
 
 
 def _anchors(document: Document) -> set[str]:
-    anchors: set[str] = set()
-    counts: dict[str, int] = {}
-    for heading in document.headings:
-        base = anchor_of(heading.text)
-        count = counts.get(base, 0)
-        counts[base] = count + 1
-        anchors.add(base if count == 0 else f"{base}-{count}")
+    unique = Slugger()
+    anchors = {unique(anchor_of(heading.text)) for heading in document.headings}
     for tag in document.tags:
         for name in ("id", "name"):
             value = tag.get(name)
@@ -493,21 +640,37 @@ class Directives:
                 ranges.append((line, kind, rules))
         return cls(frozenset(whole), lines, tuple(ranges))
 
+    @cached_property
+    def _states(self) -> tuple[list[int], list[frozenset[str]]]:
+        """The rules off after each range directive, computed once: lookups bisect."""
+        lines: list[int] = []
+        states: list[frozenset[str]] = []
+        off: frozenset[str] = frozenset()
+        for start, kind, rules in self.ranges:
+            if kind == "disable":
+                off |= rules
+            else:
+                off = frozenset() if "*" in rules else off - rules
+            lines.append(start)
+            states.append(off)
+        return lines, states
+
     def silenced(self, rule: str, line: int) -> bool:
         """Whether the rule is off on the line."""
         wanted = {rule, "*"}
         if wanted & (self.whole_file | self.lines.get(line, frozenset())):
             return True
-        off: frozenset[str] = frozenset()
-        for start, kind, rules in self.ranges:
-            if start > line:
-                break
-            if kind == "disable":
-                off |= rules
-            else:
-                off = frozenset() if "*" in rules else off - rules
-        return bool(wanted & off)
+        lines, states = self._states
+        index = bisect.bisect_right(lines, line) - 1
+        return index >= 0 and bool(wanted & states[index])
+
+
+def _one_line(text: str) -> str:
+    """Control characters (line breaks included) shown as escapes: one finding, one line."""
+    return CONTROL_RE.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
 
 
 def _short(url: str) -> str:
+    """The URL or text on one line, long ones cut."""
+    url = _one_line(url)
     return url if len(url) <= 80 else url[:77] + "..."

@@ -20,13 +20,53 @@ NOT_PROSE = frozenset({"code", "pre", "kbd", "samp", "tt"})
 
 class _Parser(HTMLParser):
     # cmark-gfm's tagfilter turns <script> and <style> into text, so their content is markup.
-    CDATA_CONTENT_ELEMENTS = ()  # type: ignore[misc]  # a class constant, meant to be set
+    # <noscript> is not filtered, and the sanitizer's HTML5 parser (scripting on) reads its
+    # content as raw text up to </noscript>: `<noscript><p title="</noscript><img ...>">`
+    # is a real <img> after it, so it is read the same way here.
+    CDATA_CONTENT_ELEMENTS = ("noscript",)  # type: ignore[misc]  # a class constant, meant to be set
 
-    def __init__(self, scanner: TagScanner, content: str, offsets: Offsets) -> None:
+    def set_cdata_mode(self, elem: str, *, escapable: bool = False) -> None:
+        del escapable  # <noscript> is raw text, not escapable raw text
+        super().set_cdata_mode(elem)
+        self.scanner.raw_text = True
+
+    def clear_cdata_mode(self) -> None:
+        super().clear_cdata_mode()
+        self.scanner.raw_text = False
+
+    def __init__(self, scanner: TagScanner, content: str, offsets: Offsets, skip: int = 0) -> None:
         super().__init__(convert_charrefs=True)
-        self.scanner, self.offsets = scanner, offsets
+        self.scanner = scanner
+        self.offsets: Offsets = (lambda index: offsets(index + skip)) if skip else offsets
+        content = content[skip:]
         self.line_starts = [0, *(m.end() for m in re.finditer("\n", content))]
         self.content = content
+
+    def parse_html_declaration(self, i: int) -> int:
+        """`<!...>`: HTML5 reads anything but a comment or doctype (`<![ ]>`, `<![data:`) as a
+        bogus comment up to `>`, where html.parser would fail an assertion."""
+        rawdata = self.rawdata
+        if rawdata.startswith(("<!--", "<!DOCTYPE", "<!doctype"), i) and not rawdata.startswith(
+            "<![", i
+        ):
+            try:
+                return int(super().parse_html_declaration(i))
+            except (AssertionError, ValueError):
+                pass
+        end = rawdata.find(">", i + 2)
+        if end < 0:
+            return -1
+        self.handle_comment(rawdata[i + 2 : end])
+        return end + 1
+
+    def parse_bogus_comment(self, i: int, report: int = 1) -> int:
+        """`</ x>`, `<?x>`: a bogus comment up to `>`, never an assertion."""
+        end = self.rawdata.find(">", i + 2)
+        if end < 0:
+            return -1
+        if report:
+            self.handle_comment(self.rawdata[i + 2 : end])
+        return end + 1
 
     def here(self) -> int:
         line, column = self.getpos()
@@ -65,17 +105,28 @@ class TagScanner:
         self.comments: list[Comment] = []
         self.texts: list[Text] = []
         self.unclosed: list[Tag] = []
+        self.unclosed_comments: list[int] = []
         self._links: list[tuple[Tag, int, str]] = []
         self._open_links: list[tuple[Tag, list[str]]] = []
         self._headings: list[tuple[Tag, str]] = []
         self._open_heading: tuple[Tag, list[str]] | None = None
         self._not_prose = 0
+        self.raw_text = False  # inside <noscript>, whose content HTML5 reads as text
 
     def feed(self, content: str, offsets: Offsets, block_end: bool = False) -> None:
         """Read one fragment; at the end of an HTML block a tag still open is cut off."""
-        parser = _Parser(self, content, offsets)
-        parser.feed(content)
+        skip = 0
+        if self.raw_text:  # inside <noscript> opened by an earlier fragment: text up to its end
+            skip = content.lower().find("</noscript")
+            if skip < 0:
+                return
+            self.raw_text = False
+        parser = _Parser(self, content, offsets, skip)
+        parser.feed(content[skip:])
         leftover = parser.rawdata
+        if block_end and leftover.lstrip().startswith("<!--"):
+            self.unclosed_comments.append(offsets(len(content) - len(leftover.lstrip())))
+            return
         name = TAG_NAME_RE.match(leftover.lstrip())
         if block_end and name:
             start = len(content) - len(leftover.lstrip())
@@ -112,6 +163,10 @@ class TagScanner:
         if prose and not self._not_prose:
             self.texts.append(Text(text, start))
 
+    def in_code(self) -> bool:
+        """Whether a `<code>`, `<kbd>`, `<pre>`... is open: its text is not prose."""
+        return self._not_prose > 0
+
     def inside_link(self) -> bool:
         """Whether an `<a>` is open (GitHub does not autolink inside it)."""
         return bool(self._open_links)
@@ -130,11 +185,16 @@ class TagScanner:
     def images(self) -> list[Image]:
         """`<img src>` and `<source srcset>`."""
         found = []
+        pictures = 0
         for tag in self.tags:
+            if tag.name == "picture":
+                pictures = max(0, pictures + (-1 if tag.closing else 1))
             if tag.closing or tag.name not in ("img", "source"):
                 continue
             url = tag.get("src") if tag.name == "img" else tag.get("srcset")
-            found.append(Image(url or "", tag.get("alt"), tag.start, tag.end, "html", tag))
+            found.append(
+                Image(url or "", tag.get("alt"), tag.start, tag.end, "html", tag, pictures > 0)
+            )
         return found
 
     def headings(self) -> list[tuple[Tag, str]]:

@@ -20,3 +20,21 @@ def discover(root: Path) -> list[Path]:
         key=lambda path: (path.name != README, path.name),
     )
     return found or [root / README]
+
+
+def repository_root(page: Path) -> Path:
+    """The git work tree holding the page (the nearest folder up with `.git`), else the page's
+    folder: where a link to `/assets/x.png` points."""
+    folder = page.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+def repository_path(page: Path, root: Path) -> str:
+    """The page's path in the repository (`docs/README.md`), or its name when outside it."""
+    try:
+        return page.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return page.name

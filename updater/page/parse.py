@@ -7,14 +7,17 @@ is a frozen record carrying its offsets in the original text (BOM, CRLF and all)
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.state_block import StateBlock
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
 
@@ -32,13 +35,33 @@ from updater.page.records import (
 # The line breaks markdown-it normalizes to "\n": offsets are counted on the original text.
 NEWLINE_RE = re.compile(r"\r\n?|\n")
 # GFM extended autolinks (www., http://, https://) and their end rules, applied to prose.
-BARE_URL_RE = re.compile(r"(?:(?<=^)|(?<=[\s*_~(]))(?:https?://|www\.)[^\s<]+", re.IGNORECASE)
+# (found by its start; the character before must be a line start, space, `*`, `_`, `~` or `(`)
+BARE_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<]+", re.IGNORECASE)
+NEWLINE_IN_CONTENT_RE = re.compile("\n")
 TRAILING_PUNCTUATION = "?!.,:*_~'\""
 ENTITY_TAIL_RE = re.compile(r"&[a-zA-Z0-9]+;$")
 # Inline tokens whose source is not prose: bare URLs and visible text are looked for around them.
 DEFINITION_LABEL_RE = re.compile(r"\[((?:[^\]\\]|\\.)*)\]:")
 # The inline rules whose tokens need source spans (the rest are wrapped for nothing).
 SPANNED_RULES = ("backticks", "link", "image", "autolink", "html_inline")
+# Deeper than this (32 quotes, or lists 32 levels in), markdown-it stops reading; check reports
+# such a region instead of passing it unseen. Parse time grows with depth times lines.
+MAX_NESTING = 64
+INLINE_NESTING = 32
+FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]:[ \t]*")
+# An HTML tag's start left in prose: the parser did not take it as a tag (no `>`, or broken
+# attributes), so GitHub shows it as text.
+TAG_IN_TEXT_RE = re.compile(r"(?<!\\)<([a-zA-Z][a-zA-Z0-9]*)(?=[\s/]|$)")
+HTML_NAMES = frozenset(
+    ["a", "abbr", "b", "blockquote", "br", "center", "code", "dd", "del", "details", "div", "dl",
+     "dt", "em", "embed", "figure", "font", "form", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+     "iframe", "img", "input", "ins", "kbd", "li", "link", "meta", "object", "ol", "p",
+     "picture", "pre", "q", "s", "samp", "script", "source", "span", "strong", "style", "sub",
+     "summary", "sup", "svg", "table", "tbody", "td", "th", "thead", "tr", "tt", "u", "ul",
+     "video"]
+)  # fmt: skip
+# The characters markdown-it's inline rules start at (its terminators), and line breaks.
+INLINE_SPECIAL_RE = re.compile(r"[\n!#$%&*+\-:<=>@\[\\\]^_`{}~]")
 OPAQUE = frozenset({"code_inline", "html_inline", "image", "link_open", "math_inline"})
 
 
@@ -58,6 +81,11 @@ class Document:
     texts: tuple[Text, ...]
     unclosed: tuple[Tag, ...]  # tags cut off by the end of an HTML block or the file
     code_spans: tuple[tuple[int, int], ...] = ()  # inline code, backticks included
+    footnotes: frozenset[str] = frozenset()  # labels of `[^label]:` definitions
+    too_deep: tuple[int, ...] = ()  # starts of regions nested too deep for the parser
+    # `<img src=x` or `<img ... /onerror=x>` in prose: not a valid tag, so shown as text
+    tags_as_text: tuple[tuple[int, str], ...] = ()
+    unclosed_comments: tuple[int, ...] = ()  # `<!--` never closed: hides the rest
 
     @cached_property
     def image_starts(self) -> list[int]:
@@ -103,7 +131,25 @@ class _Markdown(MarkdownIt):
 @cache
 def markdown() -> MarkdownIt:
     """GFM-like markdown-it that records source spans on inline tokens."""
-    md = _Markdown("commonmark", {"maxNesting": 32}).enable(["table", "strikethrough"])
+    md = _Markdown("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+    md.block.ruler.before(
+        "reference",
+        "footnote",
+        _footnote(md.block.ruler.__rules__[_index(md, "paragraph")].fn),
+        {"alt": ["paragraph", "reference"]},
+    )
+    md.core.ruler.at("inline", _inline)
+    tokenize = md.block.tokenize
+
+    def bounded(state: StateBlock, start: int, end: int) -> None:
+        """markdown-it skips what is nested deeper than maxNesting: remember where."""
+        if state.level >= MAX_NESTING:
+            first = state.skipEmptyLines(start)
+            if first < end and state.sCount[first] >= state.blkIndent:
+                state.env.setdefault("too_deep", []).append(first)
+        tokenize(state, start, end)
+
+    md.block.tokenize = bounded  # type: ignore[method-assign,assignment]  # the nested calls go through it
     for name in SPANNED_RULES:
         rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn
         md.inline.ruler.at(name, _spanned(rule))
@@ -111,6 +157,54 @@ def markdown() -> MarkdownIt:
         "reference", _remembered(md.block.ruler.__rules__[_index(md, "reference")].fn)
     )
     return md
+
+
+def _inline(state: StateCore) -> None:
+    """markdown-it's inline stage, skipped for content with no character any inline rule
+    starts at (table cells, plain list items): one text token, as the rules would give."""
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        if INLINE_SPECIAL_RE.search(token.content) is None:
+            token.children = [Token("text", "", 0, content=token.content)]
+        else:
+            token.children = []
+            # Inline nesting keeps markdown-it's 32: label scans cost length times depth.
+            state.md.options["maxNesting"] = INLINE_NESTING
+            try:
+                state.md.inline.parse(token.content, state.md, state.env, token.children)
+            finally:
+                state.md.options["maxNesting"] = MAX_NESTING
+
+
+def _footnote(
+    paragraph: Callable[[StateBlock, int, int, bool], bool],
+) -> Callable[[StateBlock, int, int, bool], bool]:
+    """`[^label]: text`: a GFM footnote definition, read as a paragraph of its text (never as
+    a link reference definition to `text`)."""
+
+    def run(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if state.sCount[start] - state.blkIndent >= 4:
+            return False
+        begin = state.bMarks[start] + state.tShift[start]
+        match = FOOTNOTE_RE.match(state.src, begin, state.eMarks[start])
+        if match is None:
+            return False
+        if silent:
+            return True
+        state.env.setdefault("footnotes", []).append(match[1])
+        if match.end() >= state.eMarks[start]:  # the text starts on the next line
+            state.line = start + 1
+            return True
+        saved = state.bMarks[start], state.tShift[start], state.sCount[start]
+        state.bMarks[start], state.tShift[start] = match.end(), 0
+        state.sCount[start] = state.blkIndent
+        try:
+            return paragraph(state, start, end, False)
+        finally:
+            state.bMarks[start], state.tShift[start], state.sCount[start] = saved
+
+    return run
 
 
 def _index(md: MarkdownIt, name: str) -> int:
@@ -162,6 +256,24 @@ def line_starts(text: str) -> tuple[int, ...]:
 
 def parse(text: str) -> Document:
     """Parse a page once; every later question is answered from the records."""
+    with no_cycle_collection():
+        return _parse(text)
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """The cycle collector paused: the parse allocates hundreds of thousands of tokens that
+    live until it ends, and collecting while they pile up took 40% of the time on 1 MB."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse(text: str) -> Document:
     starts = line_starts(text)
     body = text[starts[0] :]
     env: dict[str, Any] = {}
@@ -170,6 +282,14 @@ def parse(text: str) -> Document:
     for token in tokens:
         builder.block(token)
     return builder.document(tuple(tokens))
+
+
+def unparsed(text: str) -> Document:
+    """The page with no records: for a preview that needs nothing from markdown-it."""
+    empty = ()
+    return Document(
+        text, line_starts(text), empty, empty, empty, empty, empty, empty, empty, empty, empty
+    )
 
 
 class _Builder:
@@ -182,6 +302,7 @@ class _Builder:
         self.headings: list[Heading] = []
         self.texts: list[Text] = []
         self.code_spans: list[tuple[int, int]] = []
+        self.tags_as_text: list[tuple[int, str]] = []
         self.scanner = TagScanner()
         self.heading_level = 0
         self.cursor = (-1, 0)  # (line, offset): table cells share a line
@@ -313,11 +434,20 @@ class _Builder:
         if start >= end:
             return
         piece = content[start:end]
+        if self.scanner.in_code():  # `<code>None</code>`: code is shown as written
+            return
         self.texts.append(Text(piece, offsets(start)))
+        for match in TAG_IN_TEXT_RE.finditer(piece) if "<" in piece else ():
+            if match[1].lower() in HTML_NAMES:
+                self.tags_as_text.append((offsets(start + match.start()), match[1].lower()))
         if self.scanner.inside_link():
             self.scanner.data(piece, offsets(start), prose=False)
             return
         for match in BARE_URL_RE.finditer(piece):
+            if match.start() and not (
+                piece[match.start() - 1].isspace() or piece[match.start() - 1] in "*_~("
+            ):
+                continue
             url = _trim_autolink(match[0])
             if "." not in url.split("://")[-1]:
                 continue
@@ -361,6 +491,10 @@ class _Builder:
             tuple(self.texts) + tuple(self.scanner.texts),
             tuple(self.scanner.unclosed),
             tuple(self.code_spans),
+            frozenset(self.env.get("footnotes", ())),
+            tuple(self.starts[line] for line in self.env.get("too_deep", ())),
+            tuple(self.tags_as_text),
+            tuple(self.scanner.unclosed_comments),
         )
 
     def _definition_url(self, label: str | None) -> str:
@@ -374,7 +508,9 @@ class _Offsets:
 
     def __init__(self, anchors: Sequence[int], content: str = "") -> None:
         self.anchors = anchors
-        self.line_starts = [0, *(match.end() for match in re.finditer("\n", content))]
+        self.line_starts = [0]
+        if "\n" in content:
+            self.line_starts += [match.end() for match in NEWLINE_IN_CONTENT_RE.finditer(content)]
 
     def __call__(self, index: int) -> int:
         line = bisect.bisect_right(self.line_starts, index) - 1

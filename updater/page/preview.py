@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import replace
 from functools import cache
 from html import escape
@@ -34,6 +35,7 @@ def stylesheet(theme: str) -> str:
 
 def views(name: str, document: Document, site: Site) -> dict[str, str]:
     """File name -> whole HTML document, one per theme. The same input gives the same bytes."""
+    site = replace(site, page=name)
     html = body(document, site)
     return {
         file_name(name, theme): page(name, themed(html, theme), replace(site, theme=theme))
@@ -59,13 +61,14 @@ def page(name: str, content: str, site: Site) -> str:
 
 
 def _bar(name: str, site: Site) -> str:
+    folder = posixpath.dirname(name) or "."
     pages = " ".join(
-        f'<a href="{escape(file_name(other, site.theme))}"'
+        f'<a href="{escape(posixpath.relpath(file_name(other, site.theme), folder))}"'
         f"{' class=current' if other == name else ''}>{escape(other)}</a>"
         for other in sorted(site.pages, key=lambda page: (page != "README.md", page))
     )
     themes = " ".join(
-        f'<a href="{escape(file_name(name, theme))}"'
+        f'<a href="{escape(posixpath.basename(file_name(name, theme)))}"'
         f"{' class=current' if theme == site.theme else ''}>{theme}</a>"
         for theme in THEMES
     )

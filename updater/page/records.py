@@ -44,6 +44,7 @@ class Image:
     end: int
     kind: str  # "markdown" | "html"
     tag: Tag | None = None
+    picture: bool = False  # inside a <picture>: an <img> there shows the chosen <source>
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ ids), alerts, task lists, theme images (`#gh-dark-mode-only`, `<picture>`), math
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable
@@ -13,21 +14,25 @@ from dataclasses import dataclass
 from functools import cache
 from html import escape, unescape
 from importlib.resources import files
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, unquote
 
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
-from updater.page.parse import Document
-from updater.page.sanitize import sanitize, scheme
+from updater.page.parse import Document, parse, unparsed
+from updater.page.sanitize import sanitize, scheme, srcset_candidates
 
 OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_FOOTNOTES | Options.CMARK_OPT_GITHUB_PRE_LANG
 # Task lists are GitHub's own filter after sanitizing (its checkbox is not the author's <input>).
 EXTENSIONS = ["table", "autolink", "tagfilter", "strikethrough"]
 THEMES = ("light", "dark")
 ALERTS = ("note", "tip", "important", "warning", "caution")
+# An alert is a top-level blockquote whose first line is the marker alone; what follows may be
+# more of the paragraph or any blocks. Quotes and list items are tracked to tell the top level.
 ALERT_RE = re.compile(
-    r"<blockquote>\n<p>\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\](?:\n|<br />\n|</p>\n<p>)",
+    r"(?P<alert><blockquote>\n<p>\[!(?P<kind>NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]"
+    r"(?P<sep>\n|<br />\n|</p>\n(?!</blockquote>)))"
+    r"|<blockquote>|</blockquote>|<li\b[^>]*>|</li>",
     re.IGNORECASE,
 )
 TASK_LIST_RE = re.compile(r'<(ul|ol)>(?=\n<li class="task-list-item">)')
@@ -35,6 +40,15 @@ TASK_RE = re.compile(r"<li>(\n?<p>)?\[([ xX])\](?=\s)")
 HEADING_RE = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL)
 TAG_OR_TEXT_RE = re.compile(r"(<[^>]*>)|([^<]+)")
 EMOJI_RE = re.compile(r":([a-z0-9_+-]+):")
+# Elements whose text is shown as written: no emoji there.
+VERBATIM = frozenset({"code", "pre", "tt", "kbd", "samp"})
+# GitHub's custom emoji (images, not Unicode): the names its emoji API lists with no character.
+CUSTOM_EMOJI = frozenset(
+    {"accessibility", "atom", "bowtie", "dependabot", "electron",
+     "feelsgood", "finnadie", "fishsticks", "goberserk", "godmode", "hurtrealbad", "neckbeard",
+     "octocat", "rage1", "rage2", "rage3", "rage4", "shipit", "suspect", "trollface"}
+)  # fmt: skip
+CUSTOM_EMOJI_URL = "https://github.githubassets.com/images/icons/emoji/"
 PICTURE_RE = re.compile(r"<picture[^>]*>(.*?)</picture>", re.DOTALL)
 SOURCE_RE = re.compile(r"<source\b([^>]*)>")
 IMG_RE = re.compile(r"<img\b([^>]*)>")
@@ -45,9 +59,13 @@ MATH_RE = re.compile(
     r"|(?<![\\$\w])\$(?P<inline>[^\s$](?:[^$\n]*?[^\s\\$])?)\$(?![\w$])",
     re.DOTALL,
 )
-QUOTE_RE = re.compile(r'<blockquote>|<div class="markdown-alert[^"]*">|</blockquote>')
 PLACEHOLDER = "zq9math{}qz"
 VIEW_MARK = "zq9view9qz"  # where a link to another page's preview names the view
+# Kept as written when a path goes into a URL: `%` too, so an escape the author wrote stays one.
+PATH_SAFE = "/%:@!$&'()*+,;=~-._"
+# Block containers cmark-gfm writes (always balanced), and how deep the preview keeps them.
+CONTAINER_RE = re.compile(r"<(/?)(?:blockquote|ul|ol|li)\b[^>]*>")
+MAX_DEPTH = 64
 PLACEHOLDER_RE = re.compile(r"zq9math(\d+)qz")
 
 
@@ -57,8 +75,9 @@ class Site:
 
     repo: str
     branch: str
-    pages: frozenset[str] = frozenset()
+    pages: frozenset[str] = frozenset()  # repository paths of the pages previewed together
     theme: str = "light"
+    page: str = "README.md"  # the page being rendered: relative links start from its folder
 
 
 def file_name(page: str, theme: str) -> str:
@@ -66,7 +85,17 @@ def file_name(page: str, theme: str) -> str:
     return f"{page}.html" if theme == "light" else f"{page}.{theme}.html"
 
 
-def render(document: Document, site: Site) -> str:
+def preview_document(text: str) -> Document:
+    """The parse the preview needs: markdown-it only finds where math sits, so a page with
+    nothing math could be (no `$x$`, `$$`, or $`x`$ anywhere in its text) skips it: cmark-gfm
+    renders the page either way. A run of prose is cut from the text at a link, tag or code
+    span, whose edges are never word characters, so math in a run is math in the text."""
+    if MATH_RE.search(text) is None and "$`" not in text:
+        return unparsed(text)
+    return parse(text)
+
+
+def render(document: Document, site: Site) -> str:  # site.page: which page it is
     """The page body as GitHub shows it in `site.theme`."""
     return themed(body(document, site), site.theme)
 
@@ -81,12 +110,36 @@ def body(document: Document, site: Site) -> str:
     """The page body as GitHub renders it, before the theme is chosen."""
     source, maths = _protect_math(document)
     raw = cmarkgfm.markdown_to_html_with_extensions(source, options=OPTIONS, extensions=EXTENSIONS)
-    html = sanitize(raw, _resolver(site))
-    html = _emoji(html)
-    html = _anchors(html)
-    html = _close_alerts(ALERT_RE.sub(_alert, html))
+    html = sanitize(_bounded(raw), _resolver(site))
+    html = _emoji(_anchors(html, maths))
+    html = _alerts(html)
     html = _task_lists(html)
     return PLACEHOLDER_RE.sub(lambda match: maths[int(match[1])], html)
+
+
+def _bounded(html: str) -> str:
+    """cmark-gfm's quotes and lists nested deeper than MAX_DEPTH are flattened to that depth
+    (their text kept): the sanitizer's HTML5 parser takes time growing with depth squared."""
+    if html.count("<blockquote>") + html.count("<li") < MAX_DEPTH:
+        return html
+    parts: list[str] = []
+    kept: list[bool] = []
+    depth, last = 0, 0
+    for match in CONTAINER_RE.finditer(html):
+        if match[1]:  # closing
+            if not kept:
+                continue
+            keep = kept.pop()
+            depth -= keep
+        else:
+            keep = depth < MAX_DEPTH
+            kept.append(keep)
+            depth += keep
+        if not keep:
+            parts += [html[last : match.start()]]
+            last = match.end()
+    parts.append(html[last:])
+    return "".join(parts)
 
 
 def _protect_math(document: Document) -> tuple[str, list[str]]:
@@ -124,37 +177,55 @@ def _math_html(match: re.Match[str]) -> str:
 
 
 def _resolver(site: Site) -> Callable[[str, str, str], str]:
-    blob = f"https://github.com/{site.repo}/blob/{site.branch}/"
-    raw = f"https://github.com/{site.repo}/raw/{site.branch}/"
+    folder = posixpath.dirname(site.page)
 
     def resolve(tag: str, attribute: str, value: str) -> str:
         if attribute == "srcset":
             return ", ".join(
-                " ".join([resolve(tag, "src", part.split()[0]), *part.split()[1:]])
-                for part in value.split(",")
-                if part.split()
+                " ".join([resolve(tag, "src", url), descriptors]).strip()
+                for url, descriptors in srcset_candidates(value)
             )
         if not value or scheme(value) is not None or value.startswith("//"):
             return value
         if value.startswith("#"):
             return "#" + _user_content(value[1:])
         path, _, fragment = value.partition("#")
-        local = _local_page(path, site)
-        if local is not None and tag == "a":
-            return f"{local}{VIEW_MARK}.html" + ("#" + _user_content(fragment) if fragment else "")
-        base = blob if tag == "a" else raw
-        return urljoin(base, value.lstrip("/")) if value.startswith("/") else urljoin(base, value)
+        path, mark, query = path.partition("?")
+        path = path.replace("\\", "/")  # as browsers read http(s) URLs (markdown's are %5C)
+        target = _repo_path(folder, path)
+        if tag == "a" and unquote(target) in site.pages:  # a page previewed with this one
+            relative = posixpath.relpath(unquote(target), folder or ".")
+            return f"{quote(relative, safe=PATH_SAFE)}{VIEW_MARK}.html" + (
+                "#" + _user_content(fragment) if fragment else ""
+            )
+        kind = "blob" if tag == "a" else "raw"
+        if not path:  # `?query` alone: the page itself
+            target = site.page
+        # Concatenated, never joined: no part of the value can become a scheme or a host.
+        url = f"https://github.com/{site.repo}/{kind}/{site.branch}/" + quote(
+            target, safe=PATH_SAFE
+        )
+        return url + (mark + query if mark else "") + ("#" + fragment if fragment else "")
 
     return resolve
 
 
+def _repo_path(folder: str, path: str) -> str:
+    """A relative or root-relative path as a path in the repository (dot segments resolved,
+    never above the root)."""
+    joined = path[1:] if path.startswith("/") else f"{folder}/{path}" if folder else path
+    parts: list[str] = []
+    for part in joined.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in (".", ""):
+            parts.append(part)
+    return "/".join(parts) + ("/" if joined.endswith("/") and parts else "")
+
+
 def _user_content(fragment: str) -> str:
     return fragment if fragment.startswith("user-content-") else "user-content-" + fragment
-
-
-def _local_page(path: str, site: Site) -> str | None:
-    name = urlsplit(path).path.lstrip("/").removeprefix("./")
-    return name if name in site.pages else None
 
 
 @cache
@@ -171,44 +242,67 @@ def _emoji(html: str) -> str:
     for tag, text in TAG_OR_TEXT_RE.findall(html):
         if tag:
             name = tag[1:].split(None, 1)[0].rstrip(">/").lower() if len(tag) > 2 else ""
-            if name in ("code", "pre"):
+            if name in VERBATIM:
                 code += 1
-            elif name in ("/code", "/pre"):
+            elif name.startswith("/") and name[1:] in VERBATIM:
                 code = max(0, code - 1)
             out.append(tag)
         elif code or ":" not in text:
             out.append(text)
         else:
-            out.append(
-                EMOJI_RE.sub(
-                    lambda m: (
-                        f'<g-emoji class="g-emoji" alias="{m[1]}">{names[m[1]]}</g-emoji>'
-                        if m[1] in names
-                        else m[0]
-                    ),
-                    text,
-                )
-            )
+            out.append(EMOJI_RE.sub(lambda m: _emoji_html(m[1], names) or m[0], text))
     return "".join(out)
+
+
+def _emoji_html(name: str, names: dict[str, str]) -> str | None:
+    if name in names:
+        return f'<g-emoji class="g-emoji" alias="{name}">{names[name]}</g-emoji>'
+    if name in CUSTOM_EMOJI:  # GitHub's own, images rather than characters
+        return (
+            f'<img class="emoji" title=":{name}:" alt=":{name}:" src="{CUSTOM_EMOJI_URL}'
+            f'{name}.png" height="20" width="20" align="absmiddle">'
+        )
+    return None
+
+
+def _word(category: str) -> bool:
+    """Ruby's `\\p{Word}`, which GitHub's slug keeps: letters, marks, decimal and letter numbers,
+    connector punctuation (`_`). Other numbers (`①`, `²`) are dropped."""
+    return category[0] in "LM" or category in ("Nd", "Nl", "Pc")
 
 
 def slug(text: str) -> str:
     """GitHub's anchor for a heading's text: lower case, punctuation dropped, spaces to hyphens."""
-    kept = "".join(c for c in text.lower() if c in " -_" or unicodedata.category(c)[0] in "LNM")
+    kept = "".join(c for c in text.lower() if c in " -" or _word(unicodedata.category(c)))
     return kept.replace(" ", "-")
 
 
-def _anchors(html: str) -> str:
+class Slugger:
+    """Unique heading ids as GitHub gives them (github-slugger): a taken id gets `-1`, `-2`...
+    until free, so `Foo`, `Foo`, `Foo-1` are `foo`, `foo-1`, `foo-1-1` (github/markup#990)."""
+
+    def __init__(self) -> None:
+        self.taken: dict[str, int] = {}
+
+    def __call__(self, base: str) -> str:
+        anchor = base
+        while anchor in self.taken:
+            self.taken[base] += 1
+            anchor = f"{base}-{self.taken[base]}"
+        self.taken[anchor] = 0
+        return anchor
+
+
+def _anchors(html: str, maths: list[str]) -> str:
     """A permalink anchor in every heading (`user-content-` + slug; repeats numbered), as GitHub
-    adds; an id the author wrote stays on the heading."""
-    seen: dict[str, int] = {}
+    adds; an id the author wrote stays on the heading. The id comes from the heading's text
+    (math as its TeX, emoji shortcodes as written), never from markup."""
+    unique = Slugger()
 
     def add(match: re.Match[str]) -> str:
-        text = unescape(re.sub(r"<[^>]*>", "", match[3]))
-        base = slug(text)
-        count = seen.get(base, 0)
-        seen[base] = count + 1
-        anchor = escape(base if count == 0 else f"{base}-{count}")
+        content = PLACEHOLDER_RE.sub(lambda m: maths[int(m[1])], match[3])
+        text = unescape(re.sub(r"<[^>]*>", "", content))
+        anchor = escape(unique(slug(text)))
         link = (
             f'<a id="user-content-{anchor}" class="anchor" aria-hidden="true" '
             f'href="#user-content-{anchor}"></a>'
@@ -216,14 +310,6 @@ def _anchors(html: str) -> str:
         return f"<h{match[1]}{match[2]}>{link}{match[3]}</h{match[1]}>"
 
     return HEADING_RE.sub(add, html)
-
-
-def _alert(match: re.Match[str]) -> str:
-    kind = match[1].lower()
-    return (
-        f'<div class="markdown-alert markdown-alert-{kind}">\n'
-        f'<p class="markdown-alert-title">{kind.capitalize()}</p>\n<p>'
-    )
 
 
 def _task_lists(html: str) -> str:
@@ -237,20 +323,41 @@ def _task_lists(html: str) -> str:
     return TASK_LIST_RE.sub(r'<\1 class="contains-task-list">', TASK_RE.sub(box, html))
 
 
-def _close_alerts(html: str) -> str:
-    """An alert replaced `<blockquote>`: its closing tag becomes `</div>` (nesting counted)."""
-    if "markdown-alert" not in html:
+def _alerts(html: str) -> str:
+    """`> [!NOTE]` at the top level becomes GitHub's alert, its `</blockquote>` a `</div>`;
+    alerts cannot be nested in lists or quotes (GitHub's documentation)."""
+    if "[!" not in html:
         return html
     parts: list[str] = []
-    opened: list[bool] = []
+    stack: list[str] = []  # "li", "quote", "alert"
     last = 0
-    for match in QUOTE_RE.finditer(html):
-        if match[0] == "</blockquote>":
-            alert = opened.pop() if opened else False
-            parts += [html[last : match.start()], "</div>" if alert else match[0]]
+    for match in ALERT_RE.finditer(html):
+        found = match[0]
+        replacement = found
+        if match["alert"]:
+            kind = match["kind"].lower()
+            alert = not stack
+            stack.append("alert" if alert else "quote")
+            if alert:
+                replacement = (
+                    f'<div class="markdown-alert markdown-alert-{kind}">\n'
+                    f'<p class="markdown-alert-title">{kind.capitalize()}</p>\n'
+                    + ("" if match["sep"].startswith("</p>") else "<p>")
+                )
+        elif found == "<blockquote>":
+            stack.append("quote")
+        elif found == "</blockquote>":
+            while stack and stack[-1] == "li":
+                stack.pop()
+            if stack and stack.pop() == "alert":
+                replacement = "</div>"
+        elif found.startswith("<li"):
+            stack.append("li")
+        elif stack and stack[-1] == "li":
+            stack.pop()
+        if replacement != found:
+            parts += [html[last : match.start()], replacement]
             last = match.end()
-        else:
-            opened.append(match[0].startswith("<div"))
     parts.append(html[last:])
     return "".join(parts)
 
@@ -282,6 +389,7 @@ def _picture_source(inner: str, theme: str) -> str | None:
         attrs = dict(ATTR_RE.findall(source[1]))
         media = attrs.get("media", "").replace(" ", "").lower()
         matches = not media or f"prefers-color-scheme:{theme}" in media
-        if matches and attrs.get("srcset"):
-            return str(attrs["srcset"]).split(",")[0].split()[0]
+        candidates = srcset_candidates(unescape(attrs.get("srcset", "")))
+        if matches and candidates:
+            return escape(candidates[0][0])
     return None

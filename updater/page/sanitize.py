@@ -190,8 +190,60 @@ def scheme(url: str) -> str | None:
     return match[1].lower() if match else None
 
 
+# cmark-gfm's houdini_escape_href: what it leaves as written in a markdown link destination;
+# everything else (spaces, tabs, controls, non-ASCII, `[]\\^`{|}"<>`) is percent-encoded.
+HREF_SAFE = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'();/?:@&=+$,%#"
+)
+
+
+def cmark_href(url: str) -> str:
+    """A markdown link destination as cmark-gfm writes it into the href (percent-encoded)."""
+    if all(char in HREF_SAFE for char in url):
+        return url
+    return "".join(
+        char if char in HREF_SAFE else "".join(f"%{byte:02X}" for byte in char.encode())
+        for char in url
+    )
+
+
+def srcset_candidates(value: str) -> list[tuple[str, str]]:
+    """`(url, descriptors)` of each image candidate, split as the HTML standard does: a URL
+    runs to whitespace (commas inside it stay), descriptors run to the next comma."""
+    found: list[tuple[str, str]] = []
+    position, size = 0, len(value)
+    while position < size:
+        while position < size and (value[position].isspace() or value[position] == ","):
+            position += 1
+        if position >= size:
+            break
+        start = position
+        while position < size and not value[position].isspace():
+            position += 1
+        url = value[start:position]
+        if url.endswith(","):
+            found.append((url.rstrip(","), ""))
+            continue
+        start, depth = position, 0
+        while position < size:
+            char = value[position]
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth = max(0, depth - 1)
+            elif char == "," and depth == 0:
+                break
+            position += 1
+        found.append((url, value[start:position].strip()))
+        position += 1
+    return found
+
+
 def url_kept(tag: str, attribute: str, url: str) -> bool:
-    """Whether GitHub keeps this URL on this attribute (relative URLs always are)."""
+    """Whether GitHub keeps this URL on this attribute (relative URLs always are); a srcset
+    is kept only if every candidate is."""
+    if attribute == "srcset":
+        return all(url_kept(tag, "src", part) for part, _ in srcset_candidates(url))
     found = scheme(url)
     if found is None:
         return True
@@ -211,7 +263,12 @@ def sanitize(html: str, rewrite: UrlFilter) -> str:
         if attribute in URL_ATTRIBUTES:
             if not url_kept(tag, attribute, value):
                 return None
-            return rewrite(tag, attribute, value)
+            try:
+                rewritten = rewrite(tag, attribute, value)
+            except ValueError:  # a URL nothing can resolve: dropped, never a traceback
+                return None
+            # The rewritten URL is checked again: resolving must never make a scheme appear.
+            return rewritten if rewritten is None or url_kept(tag, attribute, rewritten) else None
         if attribute in ("id", "name"):
             return "user-content-" + value
         return value

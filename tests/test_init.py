@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
-from updater.adopt import ActionPin, to_template, unescape, workflow
+from updater.adopt import ActionPin, to_template, workflow
 from updater.cli import main
 from updater.cv import load_cv
 from updater.errors import InputError
@@ -72,15 +72,6 @@ def test_random_texts_of_tricky_pieces_round_trip(tmp_path: Path) -> None:
     for _ in range(300):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         assert rendered(to_template(text, "PAGE.md"), tmp_path) == text, repr(text)
-
-
-def test_unescape_gives_back_the_text_after_the_header() -> None:
-    pieces = ["{", "{{", "{%", "{#", "\r", "\n", "\r\n", "x", '"', "}}"]
-    rng = random.Random(9)
-    for _ in range(300):
-        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
-        template = unescape(to_template(text, "README.md"))
-        assert template.split("#}", 1)[1].split("\n", 1)[1] == text, repr(text)
 
 
 def test_check_finds_no_leftover_template_syntax_in_an_adopted_page(

@@ -61,15 +61,6 @@ def _expression(match: re.Match[str]) -> str:
     return '{{ "' + match[0].replace("\r", "\\r") + '" }}'
 
 
-_ESCAPED_RE = re.compile(r'\{\{ "(\{[{%#]|\{?\\r)" \}\}')
-
-
-def unescape(template: str) -> str:
-    """The template with init's escapes written back as the text they print, so a check for
-    template syntax left on the page finds `{% raw %}` in an adopted template literally."""
-    return _ESCAPED_RE.sub(lambda m: m[1].replace("\\r", "\r"), template)
-
-
 def starter_cv(github_user: str | None, pin: ActionPin) -> str:
     """data/cv.yaml for an adopted profile: no sections yet, the owner for the totals."""
     schema = f"https://raw.githubusercontent.com/{pin.repo}/{pin.sha}/schema/cv.schema.json"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -254,8 +254,12 @@ def line_starts(text: str) -> tuple[int, ...]:
     return (first, *(match.end() for match in NEWLINE_RE.finditer(text)))
 
 
+@lru_cache(maxsize=16)
 def parse(text: str) -> Document:
-    """Parse a page once; every later question is answered from the records."""
+    """Parse a page once; every later question is answered from the records.
+
+    Remembered for the last few texts: a run asks of the same page for its links, then for
+    its numbers (annotate), then check; the records are frozen, so sharing them is safe."""
     with no_cycle_collection():
         return _parse(text)
 

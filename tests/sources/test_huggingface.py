@@ -8,10 +8,10 @@ from dataclasses import replace
 
 import pytest
 
-from tests.conftest import FAST, HF_TOKEN
+from tests.conftest import FAST, HF_TOKEN, QUICK
 from tests.fakes.huggingface import FakeHub, repo_not_found
 from tests.fakes.server import FakeServer, Reply, Request, json_reply
-from updater.sources.http import Deadline, session
+from updater.sources.http import Deadline, Policy, session
 from updater.sources.huggingface import (
     DATASET_EXPAND,
     EXPAND,
@@ -25,19 +25,21 @@ from updater.stats import DatasetStats, Failure, ModelStats, SourceResult, Space
 T = "2026-11-26T00:00:00Z"
 
 
-def fetch(hub: FakeHub, models: tuple[str, ...], token: str | None = HF_TOKEN) -> SourceResult:
-    return fetch_all(hub, models, token=token)
+def fetch(
+    hub: FakeHub, models: tuple[str, ...], token: str | None = HF_TOKEN, policy: Policy = FAST
+) -> SourceResult:
+    return fetch_all(hub, models, token=token, policy=policy)
 
 
 def fetch_all(
     hub: FakeHub, models: tuple[str, ...] = (), datasets: tuple[str, ...] = (),
-    spaces: tuple[str, ...] = (), token: str | None = HF_TOKEN,
+    spaces: tuple[str, ...] = (), token: str | None = HF_TOKEN, policy: Policy = FAST,
 ) -> SourceResult:  # fmt: skip
     deadline = Deadline.after(20)
     secret = {"Authorization": f"Bearer {token}"} if token else None
-    http = session(FAST, deadline, {}, base_url=hub.url, private_headers=secret)
+    http = session(policy, deadline, {}, base_url=hub.url, private_headers=secret)
     with http, ThreadPoolExecutor(8) as pool:
-        client = HubClient(hub.url, http, FAST)
+        client = HubClient(hub.url, http, policy)
         if not datasets and not spaces:
             return fetch_models(client, models, pool, deadline, lambda: T)
         return fetch_hub(client, (models, datasets, spaces), pool, deadline, lambda: T)
@@ -169,7 +171,7 @@ def test_429_with_retry_after(hub: FakeHub) -> None:
             "invalid response: expected JSON",
         ),
         ([json_reply(["not", "a", "model"])], "invalid response: expected a JSON object"),
-        ([Reply(200, b"{}", delay=1.5)] * 3, "timed out (after retries)"),
+        ([Reply(200, b"{}", delay=0.6)] * 3, "timed out (after retries)"),
         ([Reply(reset=True)] * 3, "connection failed"),
         ([repo_not_found(404)], "not found or private"),
     ],
@@ -177,7 +179,7 @@ def test_429_with_retry_after(hub: FakeHub) -> None:
 )
 def test_failures_are_one_line_per_model(hub: FakeHub, replies: list[Reply], reason: str) -> None:
     hub.script("GET", "/api/models/org/one", *replies)
-    result = fetch(hub, ("org/one", "org/two"))
+    result = fetch(hub, ("org/one", "org/two"), policy=QUICK)
     assert numbers(result) == {"org/two": (30, 1)}
     [failure] = result.failures
     assert failure.item == "org/one"

@@ -88,3 +88,13 @@ def test_links_to_another_page_need_its_anchor(
         "README.md:1:27: error: link to RESUME.md#nope: no heading or id on RESUME.md has that "
         "anchor [broken-anchor]\n"
     )
+
+
+def test_preview_open_without_a_browser_says_so(
+    in_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repository(in_repo, {"README.md": "# Hi\n"})
+    monkeypatch.setattr("webbrowser.open", lambda url: False)  # what it returns with no browser
+    assert main(["preview", "--repo", "o/o", "--output-dir", str(in_repo / "out"), "--open"]) == 0
+    err = capsys.readouterr().err
+    assert "no browser found to open it: open " in err and "README.md.html yourself" in err

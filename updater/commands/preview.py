@@ -47,5 +47,7 @@ def preview(  # noqa: PLR0917 - one value per option
         repo,
     )
     if open_browser:
-        webbrowser.open((output_dir / file_name(names[0], "light")).resolve().as_uri())
+        first = (output_dir / file_name(names[0], "light")).resolve()
+        if not webbrowser.open(first.as_uri()):
+            log.warning("no browser found to open it: open %s yourself", first)
     return 0

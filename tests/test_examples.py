@@ -76,3 +76,32 @@ def test_live_numbers_on_every_page(
     ) in resume
     readme = paths.page("README.md").read_text(encoding="utf-8")
     assert "<sub>★ 3 stars</sub>" in readme  # the owner's total, on the short page
+
+
+def test_update_commits_both_pages_at_once_and_leaves_an_unchanged_page_out(
+    tmp_path: Path, live_env: dict[str, str], fake_github: FakeGitHub, fake_hub: FakeHub,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    repo = "minji-seo/minji-seo"
+    fake_github.add("kakaobrain/pororo", stars=1290)  # linked on RESUME.md only
+    fake_github.add(repo)
+    fake_github.init_branch(repo, {"README.md": "hand-written\n"})
+    example("two-pages", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GITHUB_REPOSITORY", repo)
+    before = fake_github.head(repo).sha
+    assert main(["update", "--retries", "0"]) == 0
+    head = fake_github.head(repo)
+    assert head.parents == [before]  # one commit holds both pages
+    assert head.message.startswith("Update README.md, RESUME.md")
+    assert "<sub>★ 1.3k</sub>" in head.text("RESUME.md")
+    fake_github.repos["kakaobrain/pororo"].stars = 2500  # changes RESUME.md, not README.md
+    fake_github.requests.clear()
+    assert main(["update", "--retries", "0"]) == 0
+    trees = [
+        sorted(entry["path"] for entry in r.json()["tree"])
+        for r in fake_github.requests
+        if r.method == "POST" and r.path.endswith("/git/trees")
+    ]
+    assert trees == [["RESUME.md", "data/stats.json"]]  # README.md is not rewritten
+    assert fake_github.head(repo).message.startswith("Update RESUME.md: pororo ★ 1.3k → 2.5k")

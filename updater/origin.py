@@ -80,7 +80,11 @@ def find_pin(
     if not SHA_RE.match(sha):
         raise InputError(f"--action-ref {sha}: expected a full 40-character commit SHA")
     if not repo:
-        raise InputError("cannot tell the tool's GitHub repository: pass --action-repo OWNER/NAME")
+        raise InputError(
+            "cannot tell the tool's GitHub repository (it was not installed from GitHub): pass "
+            "--action-repo OWNER/NAME, the repository whose action.yml the workflow should run "
+            "(install with `pip install git+https://github.com/OWNER/NAME` to have both found)"
+        )
     if not REPO_RE.match(repo):
         raise InputError(f"--action-repo {repo}: expected OWNER/NAME")
     return ActionPin(repo, sha, f"{DISTRIBUTION} {__version__}")

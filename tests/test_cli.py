@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import ROOT, paths_args
 from updater import cli
 from updater.build import Paths
-from updater.cli import main
+from updater.cli import _run, main
 
 SENTINEL = "hand-written README\n"
 
@@ -240,3 +240,13 @@ def test_help_does_not_import_the_pipeline() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stderr == ""
+
+
+def test_a_missing_library_is_named_with_the_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    def command() -> int:
+        raise ModuleNotFoundError("No module named 'markdown_it'", name="markdown_it")
+
+    assert _run(command, verbose=False) == 70
+    err = capsys.readouterr().err
+    assert "the library 'markdown_it' that updater needs is not installed" in err
+    assert "pip install ." in err and "Traceback" not in err

@@ -513,6 +513,15 @@ def _run(command: Callable[[], int], verbose: bool) -> int:
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130
+    except ModuleNotFoundError as exc:  # an incomplete install, not a bug in the code
+        log.error(
+            "the library %r that updater needs is not installed in this Python (%s): install "
+            "updater with its dependencies, e.g. `pip install .` in its checkout",
+            exc.name,
+            sys.executable,
+            exc_info=verbose,
+        )
+        return EXIT_INTERNAL
     except Exception as exc:  # the one place every other error becomes an exit code
         log.error(
             "internal error: %s: %s (run with -v for the traceback)",

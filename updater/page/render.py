@@ -5,6 +5,7 @@ ids), alerts, task lists, theme images (`#gh-dark-mode-only`, `<picture>`), math
 
 from __future__ import annotations
 
+import bisect
 import json
 import posixpath
 import re
@@ -38,10 +39,9 @@ ALERT_RE = re.compile(
 TASK_LIST_RE = re.compile(r'<(ul|ol)>(?=\n<li class="task-list-item">)')
 TASK_RE = re.compile(r"<li>(\n?<p>)?\[([ xX])\](?=\s)")
 HEADING_RE = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL)
-TAG_OR_TEXT_RE = re.compile(r"(<[^>]*>)|([^<]+)")
 EMOJI_RE = re.compile(r":([a-z0-9_+-]+):")
 # Elements whose text is shown as written: no emoji there.
-VERBATIM = frozenset({"code", "pre", "tt", "kbd", "samp"})
+VERBATIM_TAG_RE = re.compile(r"<(/?)(?:code|pre|tt|kbd|samp)\b[^>]*>", re.IGNORECASE)
 # GitHub's custom emoji (images, not Unicode): the names its emoji API lists with no character.
 CUSTOM_EMOJI = frozenset(
     {"accessibility", "atom", "bowtie", "dependabot", "electron",
@@ -236,22 +236,45 @@ def emoji() -> dict[str, str]:
 
 
 def _emoji(html: str) -> str:
-    """`:rocket:` in text (not in code, pre or attributes) becomes the emoji, as on GitHub."""
+    """`:rocket:` in text (not in code, pre or attributes) becomes the emoji, as on GitHub.
+
+    Only the shortcodes are visited: the page between them is copied, never split."""
+    if ":" not in html:
+        return html
     names = emoji()
-    out, code = [], 0
-    for tag, text in TAG_OR_TEXT_RE.findall(html):
-        if tag:
-            name = tag[1:].split(None, 1)[0].rstrip(">/").lower() if len(tag) > 2 else ""
-            if name in VERBATIM:
-                code += 1
-            elif name.startswith("/") and name[1:] in VERBATIM:
-                code = max(0, code - 1)
-            out.append(tag)
-        elif code or ":" not in text:
-            out.append(text)
-        else:
-            out.append(EMOJI_RE.sub(lambda m: _emoji_html(m[1], names) or m[0], text))
+    verbatim = _verbatim_ranges(html)
+    starts = [start for start, _ in verbatim]
+    out, last = [], 0
+    for match in EMOJI_RE.finditer(html):
+        at = match.start()
+        if html.rfind("<", 0, at) > html.rfind(">", 0, at):
+            continue  # inside a tag: an attribute value
+        inside = bisect.bisect_right(starts, at) - 1
+        if inside >= 0 and at < verbatim[inside][1]:
+            continue
+        shown = _emoji_html(match[1], names)
+        if shown is not None:
+            out += [html[last:at], shown]
+            last = match.end()
+    out.append(html[last:])
     return "".join(out)
+
+
+def _verbatim_ranges(html: str) -> list[tuple[int, int]]:
+    """Where text is shown as written (inside code, pre, tt, kbd, samp), outermost spans."""
+    ranges: list[tuple[int, int]] = []
+    depth, start = 0, 0
+    for match in VERBATIM_TAG_RE.finditer(html):
+        if not match[1]:
+            start = match.end() if depth == 0 else start
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                ranges.append((start, match.start()))
+    if depth:
+        ranges.append((start, len(html)))
+    return ranges
 
 
 def _emoji_html(name: str, names: dict[str, str]) -> str | None:

@@ -51,7 +51,7 @@ def test_summary_scrubs_network_text_and_keeps_each_item_on_one_line() -> None:
     assert SECRET not in text
     assert "- `github` o/r: echo *** ## injected heading" in text
     assert "\n## injected" not in text
-    assert "**Pages changed:** unchanged" in text
+    assert "**Pages changed:** none" in text
     assert "**No commit:** note ***" in text
     assert "**Keepalive:** not needed" in text
 

@@ -110,7 +110,7 @@ BAD_INPUTS: dict[str, tuple[Callable[[Paths], None], str]] = {
     "wrong type": (_edit(_data, "  - 'Python: Excellent'", "  - [1]"), r"cv\.yaml:\d+:\d+: sections\[1\]\.items\[0\]\.items\[0\]: expected text, or a mapping"),
     "misspelled key": (_edit(_data, "  title: Who am I?", "  tilte: Who am I?"), r"cv\.yaml:\d+:\d+: sections\[0\]\.tilte: unknown key; did you mean 'title'\?"),
     "duplicated key": (_edit(_data, "  title: Who am I?", "  title: Who am I?\n  title: Again"), r"cv\.yaml:\d+:\d+: sections\[0\]\.title: duplicated key"),
-    "invalid period": (_edit(_data, 'start: "2023.05"', 'start: "2023-5"'), r"cv\.yaml:\d+:\d+: sections\[2\]\.entries\[5\]\.period\.start: expected a date written YYYY\.MM or YYYY"),
+    "invalid period": (_edit(_data, 'start: "2023.05"', 'start: "2023-5"'), r"cv\.yaml:\d+:\d+: sections\[2\]\.entries\[5\]\.period\.start: expected a date written YYYY\.MM \(month 01 to 12\) or YYYY"),
     "template syntax": (_edit(_template, "{% for contact in section.links %}", "{% for contact in %}"), r"README\.md\.j2:\d+:\d+: template syntax error"),
     "undefined variable": (_edit(_template, "{{ contact.label }}", "{{ contact.lable }}"), r"README\.md\.j2:\d+:\d+: cv\.sections\[\]\.links\[\]\.lable: no such field; did you mean 'label'\?"),
     "unreadable file": (_unreadable, r"cv\.yaml:1:1: not UTF-8"),

@@ -124,7 +124,8 @@ def test_runtime_error_names_line_and_column_in_plain_words(profile: Paths) -> N
         build(profile, None)
     assert str(info.value).endswith(
         "README.md.j2:2:1: no section with id 'nope' in the data "
-        "(ids: about, skills, biography, contacts)"
+        "(ids: about, skills, biography, contacts); for a section that may be absent, test it "
+        'first: {% if cv.has_section("nope") %}'
     )
 
 

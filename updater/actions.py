@@ -100,7 +100,7 @@ def summary_markdown(outcome: Outcome, scrub: Scrubber) -> str:
     if notes:
         lines += ["", "**Notes:**", ""]
         lines += [f"- `{source}` {scrub.line(note)}" for source, note in notes]
-    shown = ", ".join(outcome.pages) if outcome.pages else "unchanged"
+    shown = ", ".join(outcome.pages) if outcome.pages else "none"
     lines += ["", f"**Pages changed:** {shown}"]
     lines += [f"- {scrub.line(c)}" for c in outcome.changes]
     if outcome.commit_url:

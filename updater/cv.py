@@ -44,8 +44,10 @@ SIZE_PATTERN = r"^\d+(%|px)?$"
 
 # What each pattern means, in the person's words (pydantic would show the raw regex).
 PATTERN_HELP = {
-    MONTH_PATTERN: 'a date written YYYY.MM or YYYY, in quotes, e.g. "2021.03"',
-    END_PATTERN: 'a date written YYYY.MM or YYYY, in quotes, or present, e.g. "2023.05"',
+    MONTH_PATTERN: 'a date written YYYY.MM (month 01 to 12) or YYYY, in quotes, e.g. "2021.03"',
+    END_PATTERN: (
+        'a date written YYYY.MM (month 01 to 12) or YYYY, in quotes, or present, e.g. "2023.05"'
+    ),
     URL_PATTERN: URL_EXAMPLE,
     ID_PATTERN: "an id of lower-case letters, digits, - and _, e.g. experience",
     SIZE_PATTERN: "a size in pixels or percent, e.g. 240 or 50%",
@@ -67,19 +69,23 @@ class Record(BaseModel):
 
 
 class Period(Record):
-    """When something happened: `start` and `end` as YYYY.MM or YYYY; `end` may be `present`."""
+    """When something happened: `start`, and `end` for a span (`present` while it lasts).
+
+    Without `end` it is a moment, such as a paper's date: shown as `start` alone."""
 
     start: str = Field(pattern=MONTH_PATTERN, description="YYYY.MM or YYYY")
-    end: str = Field("present", pattern=END_PATTERN, description="YYYY.MM, YYYY or present")
+    end: str | None = Field(
+        None, pattern=END_PATTERN, description="YYYY.MM, YYYY or present; none for a moment"
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
-        if self.end != "present" and self.end < self.start:
+        if self.end not in (None, "present") and self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
         return self
 
     def __str__(self) -> str:
-        return f"{self.start} ~ {self.end}"
+        return f"{self.start} ~ {self.end}" if self.end else self.start
 
 
 class Image(Record):
@@ -205,7 +211,14 @@ class CV(Record):
             if section.id == section_id:
                 return section
         known = ", ".join(s.id for s in _walk_sections(self.sections) if s.id) or "none"
-        raise KeyError(f"no section with id {section_id!r} in the data (ids: {known})")
+        raise KeyError(
+            f"no section with id {section_id!r} in the data (ids: {known}); for a section that "
+            f'may be absent, test it first: {{% if cv.has_section("{section_id}") %}}'
+        )
+
+    def has_section(self, section_id: str) -> bool:
+        """Whether the data has a section with this id: guards an optional section."""
+        return any(s.id == section_id for s in _walk_sections(self.sections))
 
     def texts(self) -> Iterator[str]:
         """Every piece of text and every URL in the CV, in document order."""

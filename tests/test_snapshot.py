@@ -88,3 +88,13 @@ def test_a_rename_is_dropped_when_the_old_name_is_gone() -> None:
     assert merge(renamed, [passing]).renamed == {"o/old": "o/new"}
     assert merge(renamed, [gone]).renamed == {}
     assert merge(renamed, [gone]).repo("o/old") is None
+
+
+def test_keys_written_by_hand_in_another_case_still_match() -> None:
+    text = BASE.replace('"hyunwoongko/kss": {', '"hyunwoongko/KSS": {', 1)
+    assert '"hyunwoongko/KSS"' in text
+    assert parse_snapshot(text, "x").repo("hyunwoongko/kss") is not None
+
+
+def test_a_byte_order_mark_is_not_an_error() -> None:
+    assert parse_snapshot("\ufeff" + BASE, "x") == parse_snapshot(BASE, "x")

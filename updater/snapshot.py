@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -23,6 +24,7 @@ from updater.stats import (
 )
 from updater.yamlsource import format_path
 
+T = TypeVar("T")
 FORMAT = 1
 MAX_DEPTH = 64  # the snapshot is four levels deep; far more is a broken or hostile file
 _LONG_INT_RE = re.compile(r"-?\d{100,}")
@@ -105,17 +107,24 @@ def parse_snapshot(text: str, source: str) -> Snapshot:
         raise InputError(f"{source}:1:1: {what}; fix the file or delete it to start over") from exc
     if data.format != FORMAT:
         raise InputError(f"{source}:1:1: format: expected {FORMAT}, got {data.format}")
+    # Keys are matched case-insensitively, as the services name things: a key written by hand
+    # as `Owner/Repo` must still reach the links to it.
     return Snapshot(
-        data.repositories, data.models, data.user, data.renamed,
-        data.datasets, data.spaces, data.papers,
+        _lower(data.repositories), _lower(data.models), data.user,
+        {k.lower(): v.lower() for k, v in data.renamed.items()},
+        _lower(data.datasets), _lower(data.spaces), _lower(data.papers),
     )  # fmt: skip
+
+
+def _lower(items: Mapping[str, T]) -> dict[str, T]:
+    return {key.lower(): value for key, value in items.items()}
 
 
 def _parse_json(text: str, source: str) -> object:
     """json.loads, with huge integers and deep nesting reported where they are, not raised."""
     fix = "fix the file or delete it to start over"
     try:
-        return json.loads(text)
+        return json.loads(text.removeprefix("\ufeff"))  # an editor's byte-order mark
     except json.JSONDecodeError as exc:
         raise InputError(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from exc
     except RecursionError as exc:

@@ -273,11 +273,33 @@ def parse_cv(text: str, source: str) -> CV:
 def _schema_problems(doc: YamlDocument, exc: ValidationError) -> list[str]:
     """One problem per failing key, the most specific only (no echo from enclosing unions)."""
     errors = [(_clean_loc(err["loc"]), err) for err in exc.errors()]
+    slips = _unquoted_colons(errors)
     return [
-        _describe(doc, loc, err)
+        _colon_hint(doc, loc, err) if loc[:-1] in slips else _describe(doc, loc, err)
         for loc, err in errors
         if not any(other[: len(loc)] == loc and len(other) > len(loc) for other, _ in errors)
+        and not (err["type"] == "missing" and loc[:-1] in slips)
     ]
+
+
+Loc = tuple[str | int, ...]
+
+
+def _unquoted_colons(errors: list[tuple[Loc, ErrorDetails]]) -> set[Loc]:
+    """Items written `- Python: Excellent`: YAML reads a one-key mapping, not text."""
+    extra = [loc[:-1] for loc, err in errors if err["type"] == "extra_forbidden"]
+    missing_text = {
+        loc[:-1] for loc, err in errors if err["type"] == "missing" and loc[-1] == "text"
+    }
+    return {parent for parent in missing_text if extra.count(parent) == 1}
+
+
+def _colon_hint(doc: YamlDocument, loc: Loc, err: ErrorDetails) -> str:
+    text = f"{loc[-1]}: {err.get('input')}"
+    return doc.problem(
+        loc[:-1],
+        f'"{text}" is read as a key and a value; to write it as text, quote it: - "{text}"',
+    )
 
 
 def _read(path: Path) -> str:

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from tests.conftest import ROOT, SEED, paths_args
 from updater.build import Paths
 from updater.cli import main
-from updater.render import CONTEXT_TYPES, make_environment
+from updater.errors import ValidationFailed
+from updater.pages import discover
+from updater.render import CONTEXT_TYPES, load_templates, make_environment
 from updater.templatecheck import check_template, plain_undefined
 
 
 def check(source: str) -> list[str]:
     env = make_environment(Path())
+    # The partial the ordinary templates below import, as if it stood beside them.
+    assert env.loader is not None
+    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({"_blocks.j2": ""}), env.loader])
     return check_template(env, source, "t.j2", CONTEXT_TYPES)
 
 
@@ -189,3 +195,13 @@ def test_runtime_errors_in_a_partial_name_the_partial(
     err = capsys.readouterr().err
     assert err.startswith(f"{profile.templates / '_extra.j2'}:2:1: template error: ")
     assert "internal error" not in err
+
+
+def test_an_included_partial_that_is_not_there_is_named(tmp_path: Path) -> None:
+    (tmp_path / "README.md.j2").write_text('# x\n{% include "_header.j2" %}\n', encoding="utf-8")
+    with pytest.raises(ValidationFailed) as info:
+        load_templates(discover(tmp_path))
+    assert info.value.problems == (
+        f"{tmp_path / 'README.md.j2'}:2:12: '_header.j2': no such template beside the pages "
+        "(a partial is a file named _NAME.j2 in the templates folder)",
+    )

@@ -474,7 +474,30 @@ def check_template(
         macros,
     )
     checker.body(tree.body, {})
-    return [f"{filename}:{line}:{col}: {msg}" for line, col, msg in sorted(checker.problems)]
+    found = [f"{filename}:{line}:{col}: {msg}" for line, col, msg in sorted(checker.problems)]
+    return found + _missing_templates(env, tree, filename, source)
+
+
+def _missing_templates(
+    env: jinja2.Environment, tree: nodes.Template, filename: str, source: str
+) -> list[str]:
+    """`{% include %}`, `{% import %}` and `{% extends %}` of a template that is not there."""
+    problems = []
+    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        name = getattr(getattr(node, "template", None), "value", None)
+        if not isinstance(name, str) or getattr(node, "ignore_missing", False):
+            continue
+        try:
+            env.get_template(name)
+        except jinja2.TemplateNotFound:
+            column = find_column(source, node.lineno, name, "string")
+            problems.append(
+                f"{filename}:{node.lineno}:{column}: {name!r}: no such template beside the pages "
+                "(a partial is a file named _NAME.j2 in the templates folder)"
+            )
+        except jinja2.TemplateError:
+            continue  # its own problems are reported when it is checked
+    return problems
 
 
 # positions --------------------------------------------------------------------------------
@@ -485,6 +508,7 @@ _PATTERNS = {
     "filter": r"\|\s*{0}\b",
     "test": r"\bis\s+(?:not\s+)?{0}\b",
     "call": r"(?<![\w.]){0}\s*\(",
+    "string": r"['\"]{0}['\"]",
 }
 
 

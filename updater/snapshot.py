@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
-from updater.errors import InputError
+from updater.errors import InputError, ValidationFailed, sort_problems
 from updater.stats import (
     DatasetStats,
     ModelStats,
@@ -97,14 +98,8 @@ def parse_snapshot(text: str, source: str) -> Snapshot:
     try:
         data = _ADAPTER.validate_python(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = format_path(tuple(first["loc"]))
-        what = (
-            f"{where}: {first['msg']}"
-            if where
-            else "expected a JSON object with format, repositories and models"
-        )
-        raise InputError(f"{source}:1:1: {what}; fix the file or delete it to start over") from exc
+        problems = [_problem(text, source, err) for err in exc.errors()]
+        raise ValidationFailed(sort_problems(problems)) from exc
     if data.format != FORMAT:
         raise InputError(f"{source}:1:1: format: expected {FORMAT}, got {data.format}")
     # Keys are matched case-insensitively, as the services name things: a key written by hand
@@ -154,6 +149,46 @@ def _too_deep(text: str) -> int:
         elif char in "]}":
             depth -= 1
     return 0
+
+
+_EXPECTED = {
+    "int_type": "expected a whole number, e.g. 1349",
+    "int_parsing": "expected a whole number, e.g. 1349",
+    "int_from_float": "expected a whole number, e.g. 1349",
+    "greater_than_equal": "expected a count of 0 or more",
+    "less_than_equal": "expected a count of at most 10^15",
+    "string_type": "expected text in quotes",
+    "bool_type": "expected true or false",
+    "dict_type": "expected an object ({...})",
+    "model_type": "expected an object ({...})",
+    "dataclass_type": "expected an object ({...})",
+    "missing": "required key is missing",
+}
+
+
+def _problem(text: str, source: str, err: ErrorDetails) -> str:
+    """One snapshot problem at the line of the key it is about, in plain words."""
+    path = tuple(err["loc"])
+    line, col = _position(text, _key_offset(text, path))
+    if not path:
+        return f"{source}:1:1: expected a JSON object with format, repositories and models"
+    where = format_path(path)
+    what = _EXPECTED.get(err["type"], err["msg"])
+    got = "" if err["type"] == "missing" else f", got {str(err.get('input'))[:40]!r}"
+    return f"{source}:{line}:{col}: {where}: {what}{got}; fix it, or delete the file to start over"
+
+
+def _key_offset(text: str, path: tuple[str | int, ...]) -> int:
+    """Where the deepest key of path is written (searching key after key), else 0."""
+    offset = found = 0
+    for part in path:
+        if isinstance(part, int):
+            continue
+        at = text.find(json.dumps(part, ensure_ascii=False), offset)
+        if at < 0:
+            break
+        offset = found = at
+    return found
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:

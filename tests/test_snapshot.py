@@ -102,3 +102,9 @@ def test_keys_written_by_hand_in_another_case_still_match() -> None:
 
 def test_a_byte_order_mark_is_not_an_error() -> None:
     assert parse_snapshot("\ufeff" + BASE, "x") == parse_snapshot(BASE, "x")
+
+
+def test_a_fetch_time_must_be_a_utc_time() -> None:
+    text = BASE.replace('"fetched_at": "2026-11-20T03:17:00Z"', '"fetched_at": "yesterday"', 1)
+    assert "yesterday" in text
+    assert "expected a UTC time such as 2026-11-20T03:17:00Z, got 'yesterday'" in error(text)

@@ -163,6 +163,7 @@ _EXPECTED = {
     "model_type": "expected an object ({...})",
     "dataclass_type": "expected an object ({...})",
     "missing": "required key is missing",
+    "string_pattern_mismatch": "expected a UTC time such as 2026-11-20T03:17:00Z",
 }
 
 

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from annotated_types import Interval
-from pydantic import Strict
+from pydantic import Strict, StringConstraints
 
 MAX_COUNT = 10**15  # more stars, downloads or citations than this is a broken answer
 # A count as data/stats.json may hold it: an integer (not a boolean) from 0 to MAX_COUNT.
 # Records built in code are checked at the edge of each source (sources/values.py).
 Count = Annotated[int, Strict(), Interval(ge=0, le=MAX_COUNT)]
+# When an item was fetched, UTC to the second (sources.http.utc_now): ordered as text.
+Timestamp = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")]
 
 
 def repo_key(name_with_owner: str) -> str:
@@ -26,7 +28,7 @@ class RepoStats:
     name_with_owner: str
     stars: Count
     forks: Count
-    fetched_at: str
+    fetched_at: Timestamp
     description: str | None = None
     language: str | None = None
     archived: bool = False
@@ -37,7 +39,7 @@ class ModelStats:
     """Numbers of one Hugging Face model. `downloads` counts the last 30 days."""
 
     model_id: str
-    fetched_at: str
+    fetched_at: Timestamp
     downloads: Count | None = None
     downloads_all_time: Count | None = None
     likes: Count | None = None
@@ -52,7 +54,7 @@ class DatasetStats:
     """Numbers of one Hugging Face dataset. `downloads` counts the last 30 days."""
 
     dataset_id: str
-    fetched_at: str
+    fetched_at: Timestamp
     downloads: Count | None = None
     likes: Count | None = None
     gated: bool | str = False
@@ -63,7 +65,7 @@ class SpaceStats:
     """Numbers of one Hugging Face Space: likes (Spaces have no downloads)."""
 
     space_id: str
-    fetched_at: str
+    fetched_at: Timestamp
     likes: Count | None = None
 
 
@@ -72,7 +74,7 @@ class PaperStats:
     """Citations of one paper, keyed by its Semantic Scholar id (`ARXIV:2306.02254`)."""
 
     paper_id: str
-    fetched_at: str
+    fetched_at: Timestamp
     citations: Count | None = None
 
 
@@ -83,7 +85,7 @@ class UserTotals:
     login: str
     stars: Count
     repositories: Count
-    fetched_at: str
+    fetched_at: Timestamp
 
 
 TOTALS = "totals of "

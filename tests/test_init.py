@@ -191,7 +191,12 @@ def test_init_force_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str
         (None, "README.md", "README.md: no such file"),
         ("folder", "README.md", "README.md: is a folder"),
         ("latin1", "README.md", "README.md: not UTF-8 text (byte 3)"),
-        (None, "docs/ABOUT.md", "docs/ABOUT.md: init adopts files at the repository root"),
+        (
+            None,
+            "docs/ABOUT.md",
+            "docs/ABOUT.md: it is in a folder: only files at the repository root",
+        ),
+        (None, "Page?.md", "Page?.md: a page's name holds letters, digits, spaces and"),
     ],
 )
 def test_init_exits_2_on_unreadable_input(
@@ -418,3 +423,14 @@ def test_init_refuses_a_branch_name_git_would_not_take(
     assert init(tmp_path, f"--branch={branch}") == 2
     assert "not a branch name" in capsys.readouterr().err
     assert not (tmp_path / "templates").exists()
+
+
+def test_a_page_name_with_a_space_is_adopted_and_renders_back(tmp_path: Path) -> None:
+    (tmp_path / "Page Two.md").write_text("# Two\n\n[x](https://github.com/o/r)\n", "utf-8")
+    assert init(tmp_path, "Page Two.md") == 0
+    assert (tmp_path / "templates" / "Page Two.md.j2").is_file()
+    before = (tmp_path / "Page Two.md").read_bytes()
+    paths = ["--data", str(tmp_path / "data/cv.yaml"), "--stats", str(tmp_path / "data/stats.json")]
+    paths += ["--templates", str(tmp_path / "templates"), "--root", str(tmp_path)]
+    assert main(["render", "--offline", *paths]) == 0
+    assert (tmp_path / "Page Two.md").read_bytes() == before

@@ -18,7 +18,8 @@ from updater.origin import default_branch, direct_url, find_pin, profile_owner
 from updater.pages import SUFFIX
 from updater.snapshot import Snapshot, dumps
 
-_PAGE_NAME_RE = re.compile(r"^[\w][\w.@+-]*$")
+# A page renders at the repository root, as templates/NAME.j2 does: no folder in its name.
+_PAGE_NAME_RE = re.compile(r"^\w[\w .@+-]*$")
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,13 @@ def adopt(root: Path, options: InitOptions) -> int:
 
 def _read_page(root: Path, name: str) -> str:
     if not _PAGE_NAME_RE.match(name):
-        raise InputError(
-            f"{name}: init adopts files at the repository root (pages render there), "
-            "named like README.md; run it from the profile repository's root"
+        where = (
+            "it is in a folder: only files at the repository root can be adopted (pages render "
+            "there); run init in the profile repository's root and name the file alone"
+            if "/" in name or "\\" in name
+            else "a page's name holds letters, digits, spaces and . _ - @ +, like README.md"
         )
+        raise InputError(f"{name}: {where}")
     path = root / name
     try:
         return path.read_bytes().decode("utf-8")

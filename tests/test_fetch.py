@@ -258,6 +258,7 @@ def test_deadline_option_is_honoured(
     # request's own budget (the time left); either way the run ends and says so.
     err = capsys.readouterr().err
     assert re.search(r"not finished by the fetch deadline|timed out", err), err
+    assert "retry would wait 0s" not in err  # the cause is named, not an empty wait
 
 
 def test_committed_snapshot_fixture_is_untouched() -> None:

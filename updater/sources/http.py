@@ -116,11 +116,29 @@ class _DeadlineMixin(Retry):
             wait = retry_after if retry_after is not None else wait
         # `>=`: with zero backoff and no time left, a retry would still start after the deadline.
         if self.deadline is not None and wait >= self.deadline.remaining():
+            left = self.deadline.remaining()
+            # The cause first: what failed is what the owner can act on, not the wait.
             raise DeadlineExceeded(
-                f"retry would wait {wait:.0f}s, past the fetch deadline "
-                f"({self.deadline.remaining():.0f}s left)"
+                f"{_last_failure(self.history)}; a retry would wait {wait:.0f}s, past the fetch "
+                f"deadline ({left:.0f}s left)"
+                if wait >= 1
+                else f"{_last_failure(self.history)}; no time was left to retry before the fetch "
+                "deadline"
             )
         super().sleep(response)
+
+
+def _last_failure(history: tuple[Any, ...]) -> str:
+    """What the last attempt ran into, in one line: a status, a timeout, a failed connection."""
+    if not history:
+        return "the request failed"
+    last = history[-1]
+    if last.status:
+        return f"HTTP {last.status}"
+    if isinstance(last.error, urllib3_timeout):
+        return "timed out"
+    root = _root(last.error) if isinstance(last.error, BaseException) else last.error
+    return f"connection failed: {type(root).__name__}: {root}"[:160]
 
 
 class DeadlineRetry(_DeadlineMixin, Retry):

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from urllib3.exceptions import MaxRetryError, NameResolutionError
 
 from tests.conftest import FAST
 from tests.fakes.misbehaving import MODES, Misbehaving, Mode
@@ -19,6 +20,7 @@ from updater.sources.http import (
     DaemonPool,
     Deadline,
     DeadlineExceeded,
+    DeadlineRetry,
     Policy,
     describe,
     load_json,
@@ -151,3 +153,23 @@ def test_bounded_requests_keep_the_connection_alive(echo: Echo) -> None:
         for _ in range(5):
             assert http.get(echo.url + "/x").json() == {"path": "/x"}
     assert echo.count() == 5 and echo.connections() == 1
+
+
+def test_a_name_that_does_not_resolve_is_named_as_such() -> None:
+    failure = NameResolutionError("api.github.com", None, "[Errno -2] Name or service not known")  # type: ignore[arg-type]
+    given_up = MaxRetryError(None, "/graphql", failure)  # type: ignore[arg-type]
+    assert describe(given_up) == (
+        "name resolution failed for api.github.com: check the network, and the API's URL"
+    )
+
+
+def test_when_the_deadline_ends_the_retries_the_cause_comes_first() -> None:
+    failure = NameResolutionError("huggingface.co", None, "[Errno -2] Name or service not known")  # type: ignore[arg-type]
+    retry = DeadlineRetry(deadline=Deadline.after(0), total=3, backoff_factor=0)
+    retry = retry.increment("GET", "/api/models", error=failure)
+    with pytest.raises(DeadlineExceeded) as info:
+        retry.sleep()
+    assert str(info.value) == (
+        "name resolution failed for huggingface.co: check the network, and the API's URL; "
+        "no time was left to retry before the fetch deadline"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import socket
 import threading
 import time
@@ -22,6 +23,7 @@ from github.GithubRetry import GithubRetry
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NameResolutionError, NewConnectionError
 from urllib3.exceptions import TimeoutError as urllib3_timeout
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
@@ -135,6 +137,8 @@ def _last_failure(history: tuple[Any, ...]) -> str:
     last = history[-1]
     if last.status:
         return f"HTTP {last.status}"
+    if isinstance(last.error, BaseException) and (named := _connection_failure(last.error)):
+        return named
     if isinstance(last.error, urllib3_timeout):
         return "timed out"
     root = _root(last.error) if isinstance(last.error, BaseException) else last.error
@@ -435,8 +439,12 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, DeadlineExceeded | BudgetExceeded | BodyTooLarge):
         return str(exc)
     root = _root(exc)
-    if isinstance(exc, requests.Timeout) or isinstance(root, TimeoutError | urllib3_timeout):
-        return "timed out (after retries)"
+    timed_out = isinstance(exc, requests.Timeout) or isinstance(
+        root, TimeoutError | urllib3_timeout
+    )
+    named = _connection_failure(root) or ("timed out (after retries)" if timed_out else None)
+    if named:
+        return named
     if isinstance(exc, requests.exceptions.RetryError):
         return f"gave up after retries: {root}"[:200]
     if isinstance(exc, requests.ConnectionError):
@@ -444,6 +452,17 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, ValueError):
         return f"invalid response: {exc}"[:200]
     return f"{type(exc).__name__}: {exc}"[:200]
+
+
+def _connection_failure(exc: BaseException) -> str | None:
+    """A connection that never opened, named as such: urllib3 makes these timeouts by class."""
+    if isinstance(exc, NameResolutionError):
+        host = re.search(r"Failed to resolve '([^']*)'", str(exc))
+        name = host[1] if host else "the host"
+        return f"name resolution failed for {name}: check the network, and the API's URL"
+    if isinstance(exc, NewConnectionError):
+        return f"connection failed: {str(exc).rsplit(': ', 1)[-1]}"[:200]
+    return None
 
 
 def _root(exc: BaseException) -> BaseException:

@@ -97,12 +97,20 @@ def _urls(cv: CV, pages: Mapping[str, str]) -> Iterator[str]:
         yield from (link.url for link in page_links(text))
 
 
+def draft(inputs: Inputs) -> tuple[dict[str, str], Targets]:
+    """Every page rendered with the snapshot's numbers, and what its links ask to fetch."""
+    cv = inputs.cv
+    pages = render_pages(
+        inputs.templates, cv, inputs.old, Targets(github_user=cv.tracking.github_user)
+    )
+    return pages, find_targets(cv, pages)
+
+
 def build(paths: Paths, fetch: Fetcher | None) -> Build:
     """Load and validate every input first, then fetch (unless offline), merge and render."""
     inputs = load_inputs(paths)
     cv, old = inputs.cv, inputs.old
-    draft = render_pages(inputs.templates, cv, old, Targets(github_user=cv.tracking.github_user))
-    targets = find_targets(cv, draft)
+    _, targets = draft(inputs)
     results = fetch(targets, old) if fetch else ()
     new = merge(old, results)
     return Build(cv, targets, old, new, render_pages(inputs.templates, cv, new, targets), results)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from updater.build import Paths, find_targets, load_inputs
-from updater.links import Targets
-from updater.render import render_pages
+from updater.build import Paths, draft, load_inputs
 
 log = logging.getLogger("updater")
 
@@ -20,10 +18,7 @@ def validate(paths: Paths) -> int:
     """Load, check and render every page once with the committed snapshot; say what is tracked."""
     inputs = load_inputs(paths)
     cv = inputs.cv
-    pages = render_pages(
-        inputs.templates, cv, inputs.old, Targets(github_user=cv.tracking.github_user)
-    )
-    t = find_targets(cv, pages)
+    pages, t = draft(inputs)
     kinds = [
         count(len(t.repositories), "repository", "repositories"),
         count(len(t.models), "model", "models"),

@@ -14,39 +14,29 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, Self
+from typing import Literal
+
+from tests.fakes.server import Serving
 
 Mode = Literal["silent", "trickle_headers", "trickle_body", "endless", "oversized"]
 MODES: tuple[Mode, ...] = ("silent", "trickle_headers", "trickle_body", "endless", "oversized")
 OVERSIZED = 20 * 1024 * 1024  # twice the client's cap
 
 
-class Misbehaving:
+class Misbehaving(Serving):
     """Every connection gets the same misbehaviour until the server is closed."""
 
     def __init__(self, mode: Mode, interval: float = 1.0) -> None:
         self.mode, self.interval = mode, interval
         self.stop = threading.Event()
         self.connections = 0
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
+        super().__init__(socketserver.ThreadingTCPServer(("127.0.0.1", 0), self._handler()))
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.stop.set()
-        self._server.shutdown()
-        self._server.server_close()
+        self.stop.set()  # the handlers still trickling or streaming end too
+        super().__exit__(kind, exc, tb)
 
     def _handler(self) -> type[socketserver.BaseRequestHandler]:
         fake = self

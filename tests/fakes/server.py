@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import socketserver
 import sys
 import threading
 import time
@@ -55,20 +56,16 @@ def json_reply(body: Any, status: int = 200, headers: dict[str, str] | None = No
     )
 
 
-class FakeServer:
-    """Base of the fakes: subclasses implement `handle`; tests script faults with `script`."""
+class Serving:
+    """A socket server on 127.0.0.1 run in a daemon thread for the length of a `with` block."""
 
-    def __init__(self, latency: float = 0.0) -> None:
-        self.latency = latency
-        self.requests: list[Request] = []
-        self._faults: list[tuple[str, re.Pattern[str], Reply]] = []
-        self._lock = threading.Lock()
-        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
+    def __init__(self, server: socketserver.TCPServer) -> None:
+        self._server = server
+        server.daemon_threads = True  # type: ignore[attr-defined]
         # serve_forever checks for shutdown every poll_interval (0.5 s by default): a short one
         # keeps each test's teardown from waiting half a second per server.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+            target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
         )
 
     @property
@@ -85,6 +82,17 @@ class FakeServer:
     ) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class FakeServer(Serving):
+    """Base of the fakes: subclasses implement `handle`; tests script faults with `script`."""
+
+    def __init__(self, latency: float = 0.0) -> None:
+        self.latency = latency
+        self.requests: list[Request] = []
+        self._faults: list[tuple[str, re.Pattern[str], Reply]] = []
+        self._lock = threading.Lock()
+        super().__init__(_Server(("127.0.0.1", 0), _handler_for(self)))
 
     def script(self, method: str, path: str, *replies: Reply) -> None:
         """The next requests matching method and path regex get these replies, once each."""

@@ -293,8 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
         "preview",
         parents=[_common()],
         help="write each page as standalone HTML, as GitHub shows it, in light and dark",
-        description="Writes DIR/NAME.html (light) and DIR/NAME.dark.html (dark) for each page; "
-        "links between pages go to the local previews.",
+        description="Writes DIR/PATH.html (light) and DIR/PATH.dark.html (dark) for each page, "
+        "PATH being its path in the repository; links between pages go to the local previews.",
     )
     p.add_argument(
         "files",

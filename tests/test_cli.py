@@ -244,9 +244,9 @@ def test_help_does_not_import_the_pipeline() -> None:
 
 def test_a_missing_library_is_named_with_the_fix(caplog: pytest.LogCaptureFixture) -> None:
     def command() -> int:
-        raise ModuleNotFoundError("No module named 'markdown_it'", name="markdown_it")
+        raise ModuleNotFoundError("No module named 'pyromark'", name="pyromark")
 
     assert _run(command, verbose=False) == 70
     err = caplog.text
-    assert "the library 'markdown_it' that updater needs is not installed" in err
+    assert "the library 'pyromark' that updater needs is not installed" in err
     assert "pip install ." in err and "Traceback" not in err

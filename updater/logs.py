@@ -77,9 +77,6 @@ def configure(verbose: bool, secrets: Iterable[str]) -> None:
     # summary already says what failed after retries.
     for name in ("urllib3", "github"):
         logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.ERROR)
-    # markdown-it-py logs every block rule it tries at DEBUG: thousands of lines per page
-    # under -v, and a render several times slower.
-    logging.getLogger("markdown_it").setLevel(logging.WARNING)
 
 
 class _LevelPrefix(logging.Filter):

@@ -83,7 +83,6 @@ CASES: dict[str, tuple[str, str]] = {
         "hi <img src=https://a.b/c.png\n",
         "hi <img src=https://a.b/c.png alt=c> and \\<img and `<img`\n",
     ),
-    "too-deep": (">" * 70 + " x\n", ">" * 30 + " x\n"),
     "heading-level": (
         "# One\n\n### Three\n",
         "# One\n\n## Two\n\n### Three\n\n# Four\n\n## Five\n",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from updater.page.parse import parse
 
 
@@ -46,3 +48,80 @@ def test_headings_markdown_and_html() -> None:
         (3, "Three bold", "html"),
         (2, "Two", "markdown"),
     ]
+
+
+def test_offsets_count_characters_not_utf8_bytes() -> None:
+    text = "😀 漢字 [a](b) é <img src=c>\n\n## Ünïcode [d](e)\n"
+    document = parse(text)
+    assert [text[link.start : link.end] for link in document.links] == ["[a](b)", "[d](e)"]
+    assert [text[image.start : image.end] for image in document.images] == ["<img src=c>"]
+    assert [(h.text, text[h.start :].split("\n", maxsplit=1)[0]) for h in document.headings] == [
+        ("Ünïcode d", "Ünïcode [d](e)")
+    ]
+
+
+def test_html_blocks_with_crlf_and_inline_html_over_quoted_lines() -> None:
+    text = "<p>\r\n<img src=a>\r\n</p>\r\n\r\n> x <img\n> src=b> y\n"
+    document = parse(text)
+    assert [(i.url, text[i.start : i.start + 4]) for i in document.images] == [
+        ("a", "<img"),
+        ("b", "<img"),
+    ]
+    assert text[document.images[1].end - 7 : document.images[1].end] == " src=b>"
+
+
+def test_reference_links_of_every_form_span_their_source() -> None:
+    text = "[a][] [b] [c][ x ] [d][x]\n\n[a]: /a\n[b]: /b\n[x]: /x\n[A]: /ignored\n"
+    document = parse(text)
+    assert [(text[link.start : link.end], link.label, link.url) for link in document.links] == [
+        ("[a][]", "a", "/a"),
+        ("[b]", "b", "/b"),
+        ("[c][ x ]", "x", "/x"),
+        ("[d][x]", "x", "/x"),
+    ]
+    assert [(d.label, d.url) for d in document.definitions] == [
+        ("a", "/a"),
+        ("b", "/b"),
+        ("x", "/x"),
+    ]
+
+
+def test_bogus_comments_end_where_they_end() -> None:
+    text = "<div>\n<!x> <!--z--> <![y]>\n</div>\n"
+    spans = [text[c.start : c.end] for c in parse(text).comments]
+    assert spans == ["<!x>", "<!--z-->", "<![y]>"]
+
+
+def test_nesting_of_any_depth_is_read() -> None:
+    text = ">" * 1000 + " [x](y)\n\n" + "".join("  " * i + "- i\n" for i in range(300))
+    text += "  " * 300 + "- [z](w)\n"
+    assert [link.url for link in parse(text).links] == ["y", "w"]
+
+
+SNIPPETS = (
+    "[a](b)", "![x](y.png)", "<img src=x>", "<a href='u'>t</a>", "`c`", "**b**", "> ", "- ",
+    "1. ", "# ", "|a|b|\n|-|-|\n|c|d|", "\n", "\r\n", "é", "漢字", "😀", "[r]: /u\n", "[r]",
+    "[x][]", "<!--", "-->", "<div>", "</div>", "```\n", "    ", "$x$", "[^1]", "[^1]: f\n",
+    "www.x.com", "https://a.b/c", "<https://a>", "<a@b.c>", "&amp;", "\\*", "<details>",
+    "\ufeff", "\t", "  \n", "---\n", "<img\nsrc=z>", "[multi\nline](u)", "> [!NOTE]\n",
+    "<!x>", "<", ">", "[", "]", "(", ")", "!",
+)  # fmt: skip
+
+
+def test_every_record_spans_its_own_source_on_random_pages() -> None:
+    rng = random.Random(7)
+    for _ in range(400):
+        text = "".join(rng.choice(SNIPPETS) for _ in range(rng.randint(1, 40)))
+        document = parse(text)
+        for record in (*document.links, *document.images, *document.tags, *document.comments):
+            assert 0 <= record.start <= record.end <= len(text), (record, text)
+        for link in document.links:
+            if link.kind in ("inline", "reference"):
+                assert text[link.start] == "[", (link, text)
+            if link.kind == "inline":
+                assert text[link.end - 1] == ")", (link, text)
+        for image in document.images:
+            opening = "![" if image.kind == "markdown" else "<"
+            assert text.startswith(opening, image.start), (image, text)
+        for tag in document.tags:
+            assert text.startswith("<", tag.start), (tag, text)

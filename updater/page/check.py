@@ -8,6 +8,7 @@ is accessibility or style. A rule is silenced with an HTML comment, as markdownl
 from __future__ import annotations
 
 import bisect
+import os.path
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -48,7 +49,6 @@ RULES = {
         ERROR,
         "an HTML tag GitHub cannot read (no '>', broken attributes): shown as text",
     ),
-    "too-deep": (ERROR, "content nested too deep for check to read: nothing in it is checked"),
     "alt-text": (WARNING, "an image without alt text"),
     "heading-level": (WARNING, "a heading level skipped"),
 }
@@ -188,6 +188,8 @@ def _check(document: Document, context: Context) -> list[Finding]:
     found: list[Found] = []
     if context.template is not None:
         context = replace(context, template=template_literal(context.template))
+    # Resolved once: every relative URL is then joined to them as text, not resolved again.
+    context = replace(context, page_dir=context.page_dir.resolve(), root=context.root.resolve())
     for rule_set in (_links, _images, _tags, _text, _headings, _anchor_links, _structure):
         found.extend(rule_set(document, context))
     found.extend(_definitions(document, context))
@@ -291,7 +293,7 @@ def _page_anchor(offset: int, url: str, context: Context) -> Iterator[Found]:
     parts = urlsplit(url)
     if not parts.fragment:
         return
-    target = str((context.page_dir / unquote(parts.path)).resolve())
+    target = _joined(context.page_dir, unquote(parts.path))
     anchors = context.pages.get(target)
     fragment = unquote(parts.fragment).removeprefix("user-content-")
     if anchors is not None and fragment not in anchors and fragment.lower() not in anchors:
@@ -324,14 +326,16 @@ def _exists(url: str, context: Context) -> bool:
     if not path:
         return True
     base = context.root if path.startswith("/") else context.page_dir
-    return _exists_under(str(context.root.resolve()), str((base / path.lstrip("/")).resolve()))
-
-
-def _exists_under(root: str, target: str) -> bool:
+    root, target = str(context.root), _joined(base, path.lstrip("/"))
     # A path above the repository (`../../issues`) is a github.com page, not a file.
     if not (target == root or target.startswith(root.rstrip("/") + "/")):
         return True
-    return Path(target).exists()
+    return os.path.exists(target)
+
+
+def _joined(directory: Path, path: str) -> str:
+    """A relative path under a resolved directory, `..` and `.` taken as GitHub takes them."""
+    return os.path.normpath(os.path.join(directory, path))
 
 
 def _theme(image: Image) -> Iterator[Found]:
@@ -412,15 +416,8 @@ def _open_quote(raw: str) -> bool:
 
 
 def _structure(document: Document, context: Context) -> Iterator[Found]:
-    """What the parse could not take as written: deep nesting, open comments, broken tags."""
+    """What the parse could not take as written: open comments, broken tags."""
     del context
-    for start in document.too_deep:
-        yield (
-            start,
-            "too-deep",
-            "nested too deep (blockquotes or lists): check cannot read this region, so "
-            "nothing in it is checked; GitHub still shows it",
-        )
     for start in document.unclosed_comments:
         yield (
             start,

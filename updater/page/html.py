@@ -14,6 +14,7 @@ from updater.page.records import Comment, Image, Link, Tag, Text
 
 Offsets = Callable[[int], int]
 TAG_NAME_RE = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)")
+NEWLINE_RE = re.compile("\n")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 NOT_PROSE = frozenset({"code", "pre", "kbd", "samp", "tt"})
 
@@ -39,7 +40,9 @@ class _Parser(HTMLParser):
         self.scanner = scanner
         self.offsets: Offsets = (lambda index: offsets(index + skip)) if skip else offsets
         content = content[skip:]
-        self.line_starts = [0, *(m.end() for m in re.finditer("\n", content))]
+        self.line_starts = [0]
+        if "\n" in content:
+            self.line_starts += [m.end() for m in NEWLINE_RE.finditer(content)]
         self.content = content
 
     def parse_html_declaration(self, i: int) -> int:
@@ -92,9 +95,10 @@ class _Parser(HTMLParser):
 
     def handle_comment(self, data: str) -> None:
         start = self.here()
-        self.scanner.comments.append(
-            Comment(data, self.offsets(start), self.offsets(start + len(data) + 7))
-        )
+        # `<!--data-->`, or a bogus comment `<!data>`, `<?data>`, `</ data>`
+        end = start + len(data) + (7 if self.content.startswith("<!--", start) else 3)
+        end = min(end, len(self.content))
+        self.scanner.comments.append(Comment(data, self.offsets(start), self.offsets(end)))
 
 
 class TagScanner:

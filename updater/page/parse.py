@@ -1,8 +1,11 @@
-"""One positioned parse of a page: markdown through markdown-it-py, HTML through html.parser.
+"""One positioned parse of a page: markdown through pulldown-cmark (pyromark), HTML through
+html.parser.
 
 Every link, image, HTML tag, heading, reference definition, comment and run of visible text
 is a frozen record carrying its offsets in the original text (BOM, CRLF and all), so `check`,
-`annotate` and `links` share one parse instead of pattern-matching lines."""
+`annotate` and `links` share one parse instead of pattern-matching lines. pulldown-cmark is
+CommonMark with GFM's tables, footnotes, strikethrough, task lists and alerts; it reads any
+depth of nesting in time linear in the input, and gives every event its source range."""
 
 from __future__ import annotations
 
@@ -12,14 +15,10 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import cache, cached_property, lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_block.state_block import StateBlock
-from markdown_it.rules_core.state_core import StateCore
-from markdown_it.rules_inline.state_inline import StateInline
-from markdown_it.token import Token
+import pyromark
 
 from updater.page.html import TagScanner
 from updater.page.records import (
@@ -32,7 +31,7 @@ from updater.page.records import (
     Text,
 )
 
-# The line breaks markdown-it normalizes to "\n": offsets are counted on the original text.
+# The line breaks CommonMark knows: offsets are counted on the original text.
 NEWLINE_RE = re.compile(r"\r\n?|\n")
 # GFM extended autolinks (www., http://, https://) and their end rules, applied to prose.
 # (found by its start; the character before must be a line start, space, `*`, `_`, `~` or `(`)
@@ -40,15 +39,8 @@ BARE_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<]+", re.IGNORECASE)
 NEWLINE_IN_CONTENT_RE = re.compile("\n")
 TRAILING_PUNCTUATION = "?!.,:*_~'\""
 ENTITY_TAIL_RE = re.compile(r"&[a-zA-Z0-9]+;$")
-# Inline tokens whose source is not prose: bare URLs and visible text are looked for around them.
 DEFINITION_LABEL_RE = re.compile(r"\[((?:[^\]\\]|\\.)*)\]:")
-# The inline rules whose tokens need source spans (the rest are wrapped for nothing).
-SPANNED_RULES = ("backticks", "link", "image", "autolink", "html_inline")
-# Deeper than this (32 quotes, or lists 32 levels in), markdown-it stops reading; check reports
-# such a region instead of passing it unseen. Parse time grows with depth times lines.
-MAX_NESTING = 64
-INLINE_NESTING = 32
-FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]:[ \t]*")
+NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 # An HTML tag's start left in prose: the parser did not take it as a tag (no `>`, or broken
 # attributes), so GitHub shows it as text.
 TAG_IN_TEXT_RE = re.compile(r"(?<!\\)<([a-zA-Z][a-zA-Z0-9]*)(?=[\s/]|$)")
@@ -60,9 +52,25 @@ HTML_NAMES = frozenset(
      "summary", "sup", "svg", "table", "tbody", "td", "th", "thead", "tr", "tt", "u", "ul",
      "video"]
 )  # fmt: skip
-# The characters markdown-it's inline rules start at (its terminators), and line breaks.
-INLINE_SPECIAL_RE = re.compile(r"[\n!#$%&*+\-:<=>@\[\\\]^_`{}~]")
-OPAQUE = frozenset({"code_inline", "html_inline", "image", "link_open", "math_inline"})
+# GitHub's dialect as pulldown-cmark has it (alerts come with ENABLE_GFM). Math stays prose:
+# GitHub renders it in the browser from the text, and the preview protects it separately.
+OPTIONS = (
+    pyromark.Options.ENABLE_TABLES
+    | pyromark.Options.ENABLE_FOOTNOTES
+    | pyromark.Options.ENABLE_STRIKETHROUGH
+    | pyromark.Options.ENABLE_TASKLISTS
+    | pyromark.Options.ENABLE_GFM
+)
+# Blocks whose inline content is prose (a run of text ends with them).
+INLINE_CONTAINERS = frozenset({"Paragraph", "Heading", "TableCell", "Item"})
+LINK_KINDS = {
+    "Inline": "inline",
+    "Autolink": "autolink",
+    "Email": "autolink",
+    "Reference": "reference",
+    "Collapsed": "reference",
+    "Shortcut": "reference",
+}
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,6 @@ class Document:
 
     text: str
     line_starts: tuple[int, ...]
-    tokens: tuple[Token, ...]
     links: tuple[Link, ...]
     images: tuple[Image, ...]
     tags: tuple[Tag, ...]
@@ -82,7 +89,6 @@ class Document:
     unclosed: tuple[Tag, ...]  # tags cut off by the end of an HTML block or the file
     code_spans: tuple[tuple[int, int], ...] = ()  # inline code, backticks included
     footnotes: frozenset[str] = frozenset()  # labels of `[^label]:` definitions
-    too_deep: tuple[int, ...] = ()  # starts of regions nested too deep for the parser
     # `<img src=x` or `<img ... /onerror=x>` in prose: not a valid tag, so shown as text
     tags_as_text: tuple[tuple[int, str], ...] = ()
     unclosed_comments: tuple[int, ...] = ()  # `<!--` never closed: hides the rest
@@ -115,141 +121,8 @@ class Document:
         return index + 1, offset - self.line_starts[index] + 1
 
 
-class _Markdown(MarkdownIt):
-    """URLs kept as written (after unescaping), javascript: included, so check sees them."""
-
-    def validateLink(self, url: str) -> bool:
-        return True
-
-    def normalizeLink(self, url: str) -> str:
-        return url
-
-    def normalizeLinkText(self, link: str) -> str:
-        return link
-
-
-@cache
-def markdown() -> MarkdownIt:
-    """GFM-like markdown-it that records source spans on inline tokens."""
-    md = _Markdown("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
-    md.block.ruler.before(
-        "reference",
-        "footnote",
-        _footnote(md.block.ruler.__rules__[_index(md, "paragraph")].fn),
-        {"alt": ["paragraph", "reference"]},
-    )
-    md.core.ruler.at("inline", _inline)
-    tokenize = md.block.tokenize
-
-    def bounded(state: StateBlock, start: int, end: int) -> None:
-        """markdown-it skips what is nested deeper than maxNesting: remember where."""
-        if state.level >= MAX_NESTING:
-            first = state.skipEmptyLines(start)
-            if first < end and state.sCount[first] >= state.blkIndent:
-                state.env.setdefault("too_deep", []).append(first)
-        tokenize(state, start, end)
-
-    md.block.tokenize = bounded  # type: ignore[method-assign,assignment]  # the nested calls go through it
-    for name in SPANNED_RULES:
-        rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn
-        md.inline.ruler.at(name, _spanned(rule))
-    md.block.ruler.at(
-        "reference", _remembered(md.block.ruler.__rules__[_index(md, "reference")].fn)
-    )
-    return md
-
-
-def _inline(state: StateCore) -> None:
-    """markdown-it's inline stage, skipped for content with no character any inline rule
-    starts at (table cells, plain list items): one text token, as the rules would give."""
-    for token in state.tokens:
-        if token.type != "inline":
-            continue
-        if INLINE_SPECIAL_RE.search(token.content) is None:
-            token.children = [Token("text", "", 0, content=token.content)]
-        else:
-            token.children = []
-            # Inline nesting keeps markdown-it's 32: label scans cost length times depth.
-            state.md.options["maxNesting"] = INLINE_NESTING
-            try:
-                state.md.inline.parse(token.content, state.md, state.env, token.children)
-            finally:
-                state.md.options["maxNesting"] = MAX_NESTING
-
-
-def _footnote(
-    paragraph: Callable[[StateBlock, int, int, bool], bool],
-) -> Callable[[StateBlock, int, int, bool], bool]:
-    """`[^label]: text`: a GFM footnote definition, read as a paragraph of its text (never as
-    a link reference definition to `text`)."""
-
-    def run(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        if state.sCount[start] - state.blkIndent >= 4:
-            return False
-        begin = state.bMarks[start] + state.tShift[start]
-        match = FOOTNOTE_RE.match(state.src, begin, state.eMarks[start])
-        if match is None:
-            return False
-        if silent:
-            return True
-        state.env.setdefault("footnotes", []).append(match[1])
-        if match.end() >= state.eMarks[start]:  # the text starts on the next line
-            state.line = start + 1
-            return True
-        saved = state.bMarks[start], state.tShift[start], state.sCount[start]
-        state.bMarks[start], state.tShift[start] = match.end(), 0
-        state.sCount[start] = state.blkIndent
-        try:
-            return paragraph(state, start, end, False)
-        finally:
-            state.bMarks[start], state.tShift[start], state.sCount[start] = saved
-
-    return run
-
-
-def _index(md: MarkdownIt, name: str) -> int:
-    return md.block.ruler.__find__(name)
-
-
-def _spanned(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
-    """Wrap an inline rule to store `(start, end)` in the meta of the tokens it pushes."""
-
-    def run(state: StateInline, silent: bool) -> bool:
-        start, count = state.pos, len(state.tokens)
-        matched = rule(state, silent)
-        if matched and not silent:
-            for token in state.tokens[count:]:
-                if token.type != "text" and "span" not in token.meta:
-                    token.meta["span"] = (start, state.pos)
-        return matched
-
-    return run
-
-
-def _remembered(
-    rule: Callable[[StateBlock, int, int, bool], bool],
-) -> Callable[[StateBlock, int, int, bool], bool]:
-    """Wrap the reference rule to record each definition's line, label and duplication."""
-
-    def run(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        references = state.env.setdefault("references", {})
-        before = len(references)
-        matched = rule(state, start, end, silent)
-        if matched and not silent:
-            added = len(references) > before
-            label = next(reversed(references)) if added else ""
-            offset = state.bMarks[start] + state.tShift[start]
-            column = offset - (state.src.rfind("\n", 0, offset) + 1)
-            state.env.setdefault("definitions", []).append(
-                (start, label if added else None, column)
-            )
-        return matched
-
-    return run
-
-
 def line_starts(text: str) -> tuple[int, ...]:
-    """Offsets where each line starts, with markdown-it's notion of a line break."""
+    """Offsets where each line starts, with CommonMark's notion of a line break."""
     first = 1 if text.startswith("\ufeff") else 0
     return (first, *(match.end() for match in NEWLINE_RE.finditer(text)))
 
@@ -266,13 +139,18 @@ def parse(text: str) -> Document:
 
 @contextmanager
 def no_cycle_collection() -> Iterator[None]:
-    """The cycle collector paused: the parse allocates hundreds of thousands of tokens that
+    """The cycle collector paused: the parse allocates hundreds of thousands of records that
     live until it ends, and collecting while they pile up took 40% of the time on 1 MB."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        # Everything allocated so far goes straight to the oldest generation (freeze, then
+        # unfreeze: two list splices). Re-enabled as it was, the collector's next young pass
+        # would walk every record of the parse, only to find that they are all alive.
+        gc.freeze()
+        gc.unfreeze()
         if enabled:
             gc.enable()
 
@@ -280,172 +158,285 @@ def no_cycle_collection() -> Iterator[None]:
 def _parse(text: str) -> Document:
     starts = line_starts(text)
     body = text[starts[0] :]
-    env: dict[str, Any] = {}
-    tokens = markdown().parse(body, env)
-    builder = _Builder(text, starts, env)
-    for token in tokens:
-        builder.block(token)
-    return builder.document(tuple(tokens))
+    chars = _CharOffsets(body, starts[0])
+    builder = _Builder(text, starts)
+    event_of = builder.event
+    if chars.identity:
+        base = starts[0]
+        for event, span in pyromark.events_with_range(body, options=OPTIONS):
+            event_of(event, span["start"] + base, span["end"] + base)
+    else:
+        for event, span in pyromark.events_with_range(body, options=OPTIONS):
+            event_of(event, chars(span["start"]), chars(span["end"]))
+    definitions = [
+        Definition(
+            _label(text, chars(found["span"]["start"])),
+            found["dest"],
+            chars(found["span"]["start"]),
+            False,
+        )
+        for found in pyromark.reference_definitions(body, options=OPTIONS).values()
+    ]
+    definitions.sort(key=lambda definition: definition.start)
+    return builder.document(tuple(definitions))
 
 
 def unparsed(text: str) -> Document:
-    """The page with no records: for a preview that needs nothing from markdown-it."""
+    """The page with no records: for a preview that needs nothing from the markdown parse."""
     empty = ()
-    return Document(
-        text, line_starts(text), empty, empty, empty, empty, empty, empty, empty, empty, empty
-    )
+    return Document(text, line_starts(text), empty, empty, empty, empty, empty, empty, empty, empty)
+
+
+class _CharOffsets:
+    """pyromark's ranges are UTF-8 byte offsets into the body: these are character offsets
+    into the text (the BOM before the body counted as one character)."""
+
+    def __init__(self, body: str, base: int) -> None:
+        self.base = base
+        self.identity = body.isascii()
+        self.byte_starts: list[int] = []
+        self.runs: list[tuple[int, int, int, str]] = []  # byte start, byte end, char start, run
+        extra = 0
+        if not self.identity:
+            for match in NON_ASCII_RE.finditer(body):
+                run = match[0]
+                size = len(run.encode("utf-8"))
+                start = match.start() + extra
+                self.byte_starts.append(start)
+                self.runs.append((start, start + size, match.start(), run))
+                extra += size - len(run)
+
+    def __call__(self, offset: int) -> int:
+        if self.identity:
+            return offset + self.base
+        index = bisect.bisect_right(self.byte_starts, offset) - 1
+        if index < 0:
+            return offset + self.base
+        byte_start, byte_end, char_start, run = self.runs[index]
+        if offset >= byte_end:
+            return offset - byte_end + char_start + len(run) + self.base
+        inside = run.encode("utf-8")[: offset - byte_start].decode("utf-8", "ignore")
+        return char_start + len(inside) + self.base
+
+
+@dataclass
+class _Span:
+    """A link or image being read: its inner events collected until it ends."""
+
+    event: dict[str, Any]
+    start: int
+    end: int
+    parts: list[str]
+    images: list[Image]
+    first: int = -1  # the source range of its inner events (an image's alt as written)
+    last: int = -1
 
 
 class _Builder:
-    """Walks the token stream once, turning spans into records with original offsets."""
+    """Reads the event stream once, turning ranges into records with original offsets."""
 
-    def __init__(self, text: str, starts: tuple[int, ...], env: dict[str, Any]) -> None:
-        self.text, self.starts, self.env = text, starts, env
+    def __init__(self, text: str, starts: tuple[int, ...]) -> None:
+        self.text, self.starts = text, starts
         self.links: list[Link] = []
         self.images: list[Image] = []
         self.headings: list[Heading] = []
         self.texts: list[Text] = []
         self.code_spans: list[tuple[int, int]] = []
         self.tags_as_text: list[tuple[int, str]] = []
+        self.footnotes: list[str] = []
         self.scanner = TagScanner()
-        self.heading_level = 0
-        self.cursor = (-1, 0)  # (line, offset): table cells share a line
-        self.in_cell = False
+        self.heading: tuple[int, int, list[str]] | None = None  # level, start, text parts
+        self.link: _Span | None = None
+        self.image: _Span | None = None
+        self.html: list[tuple[str, int]] = []  # the lines of the HTML block being read
+        self.code_block = False
+        self.run = (-1, -1)  # the prose being read: its source range
 
-    def line_end(self, line: int) -> int:
-        if line + 1 < len(self.starts):
-            end = self.starts[line + 1]
-            return end - (2 if self.text[end - 2 : end] == "\r\n" else 1)
-        return len(self.text)
+    def event(self, event: Any, start: int, end: int) -> None:
+        if isinstance(event, str):  # SoftBreak, HardBreak, Rule
+            if event != "Rule" and self.image is None:
+                self._text(" ", start, end)
+            return
+        kind, value = next(iter(event.items()))
+        if self.heading is not None and self.heading[1] < 0 and kind != "End":
+            self.heading = (self.heading[0], start, self.heading[2])  # where its text starts
+        if kind == "Text":
+            if not self.code_block:
+                self._text(value, start, end)
+        elif kind == "Start":
+            self._start(value, start, end)
+        elif kind == "End":
+            self._end(value, start, end)
+        elif kind == "Html":
+            self.html.append((value, start))
+        elif kind == "Code":
+            self._flush()
+            self.code_spans.append((start, end))
+            self._inner(value, start, end)
+        elif kind == "InlineHtml":
+            self._flush()
+            self.scanner.feed(value, self._inline_offsets(value, start, end))
+            if self.image is not None:
+                self._widen(self.image, start, end)
+        elif kind == "FootnoteReference":
+            self._flush()
 
-    def anchors(self, first_line: int, content: str) -> list[int]:
-        """Source offset of the start of each line of a block's content."""
-        result = []
-        for index, piece in enumerate(content.split("\n")):
-            line = min(first_line + index, len(self.starts) - 1)
-            start, end = self.starts[line], self.line_end(line)
-            if self.cursor[0] == line:
-                start = max(start, self.cursor[1])
-            found = self._locate(piece, start, end)
-            result.append(found if found >= 0 else start)
-            self.cursor = (line, (found + len(piece)) if found >= 0 else start)
-        return result
+    def _text(self, value: str, start: int, end: int) -> None:
+        if self.image is not None:
+            self._widen(self.image, start, end)
+            self.image.parts.append(value)
+            return
+        self._inner(value, start, end)
+        if self.link is None:
+            first = self.run[0]
+            self.run = (start if first < 0 else first, end)
 
-    def _locate(self, piece: str, start: int, end: int) -> int:
-        """Where a content line sits in its source line: a suffix (markers and indentation
-        stripped, trailing space trimmed), or in a table cell, the next occurrence."""
-        if not piece:
-            return -1
-        if not self.in_cell:
-            trimmed = end
-            while trimmed > start and self.text[trimmed - 1] in " \t":
-                trimmed -= 1
-            for stop in (end, trimmed):
-                if self.text.endswith(piece, start, stop):
-                    return stop - len(piece)
-        return self.text.find(piece, start, end)
+    def _inner(self, value: str, start: int, end: int) -> None:
+        """Text a reader sees in a heading or a link label."""
+        if self.image is not None:
+            self._widen(self.image, start, end)
+            self.image.parts.append(value)
+            return
+        if self.heading is not None:
+            self.heading[2].append(value)
+        if self.link is not None:
+            self.link.parts.append(value)
 
-    def block(self, token: Token) -> None:
-        if token.type in ("th_open", "td_open"):
-            self.in_cell = True
-        elif token.type in ("th_close", "td_close"):
-            self.in_cell = False
-        if token.type == "heading_open":
-            self.heading_level = int(token.tag[1])
-        elif token.type == "inline" and token.map is not None:
-            self.inline(token, _Offsets(self.anchors(token.map[0], token.content), token.content))
-            self.heading_level = 0
-        elif token.type == "html_block" and token.map is not None:
-            self.cursor = (-1, 0)
-            offsets = _Offsets(self.anchors(token.map[0], token.content), token.content)
-            self.scanner.feed(token.content, offsets, block_end=True)
+    @staticmethod
+    def _widen(span: _Span, start: int, end: int) -> None:
+        span.first = start if span.first < 0 else span.first
+        span.last = max(span.last, end)
 
-    def inline(self, token: Token, offsets: _Offsets) -> None:
-        children = token.children or []
-        if self.heading_level:
-            start = offsets(0)
-            self.headings.append(Heading(self.heading_level, _plain(children), start, "markdown"))
-        self.walk(token.content, children, offsets)
+    def _start(self, value: Any, start: int, end: int) -> None:
+        if isinstance(value, str):
+            if value in INLINE_CONTAINERS:
+                self._flush()
+            return
+        kind, detail = next(iter(value.items()))
+        if kind == "Link":
+            self._flush()
+            if detail["link_type"] == "Collapsed" and self.text.startswith("[]", end):
+                end += 2  # pulldown-cmark's range stops before the `[]`
+            self.link = _Span(detail, start, end, [], [])
+        elif kind == "Image":
+            if self.image is not None:  # an image in an image's alt: its alt is alt text
+                return
+            self._flush()
+            self.image = _Span(detail, start, end, [], [])
+        elif kind == "Heading":
+            self._flush()
+            self.heading = (int(detail["level"][1]), -1, [])
+        elif kind == "CodeBlock":
+            self._flush()
+            self.code_block = True
+        elif kind == "FootnoteDefinition":
+            self.footnotes.append(detail)
+        else:
+            self._flush()
 
-    def walk(self, content: str, children: Sequence[Token], offsets: _Offsets) -> None:
-        """Links, images and inline HTML with their spans; prose in the gaps between them."""
-        covered = 0
-        index = 0
-        while index < len(children):
-            child = children[index]
-            span = child.meta.get("span")
-            if span is None or child.type not in OPAQUE or span[0] < covered:
-                index += 1
-                continue
-            self.prose(content, covered, span[0], offsets, children)
-            if child.type == "link_open":
-                index = self.link(content, children, index, offsets)
-                self.prose_inside(content, children, span, offsets)
-            elif child.type == "image":
-                self.images.append(_image(child, offsets(span[0]), offsets(span[1])))
-                index += 1
-            elif child.type == "code_inline":
-                self.code_spans.append((offsets(span[0]), offsets(span[1])))
-                index += 1
-            elif child.type == "html_inline":
-                self.scanner.feed(child.content, _shifted(offsets, span[0]))
-                index += 1
+    def _end(self, value: Any, start: int, end: int) -> None:
+        kind = value if isinstance(value, str) else next(iter(value))
+        if kind == "Link" and self.image is None and self.link is not None:
+            self._close_link()
+        elif (
+            kind == "Image"
+            and self.image is not None
+            and (start, end)
+            == (
+                self.image.start,
+                self.image.end,
+            )
+        ):
+            self._close_image()
+        elif kind == "HtmlBlock":
+            self._close_html()
+        elif kind == "CodeBlock":
+            self.code_block = False
+        elif kind == "Heading" and self.heading is not None:
+            self._flush()
+            level, first, parts = self.heading
+            self.headings.append(
+                Heading(level, "".join(parts), start if first < 0 else first, "markdown")
+            )
+            self.heading = None
+        elif kind in INLINE_CONTAINERS:
+            self._flush()
+
+    def _close_link(self) -> None:
+        link = self.link
+        assert link is not None
+        self.link = None
+        detail = link.event
+        kind = LINK_KINDS.get(detail["link_type"], "reference")
+        url = detail["dest_url"]
+        if detail["link_type"] == "Email":
+            url = "mailto:" + url
+        label = detail["id"] if kind == "reference" else None
+        images = tuple(link.images)
+        self.links.append(Link(url, kind, link.start, link.end, "".join(link.parts), images, label))
+        label_end = self.text.rfind("]", link.start, link.end)
+        if self.text[link.start] == "[" and label_end > link.start:
+            self.texts.append(Text(self.text[link.start + 1 : label_end], link.start + 1))
+
+    def _close_image(self) -> None:
+        image = self.image
+        assert image is not None
+        self.image = None
+        alt = self.text[image.first : image.last] if image.first >= 0 else ""
+        record = Image(str(image.event["dest_url"]), alt, image.start, image.end, "markdown")
+        self.images.append(record)
+        if self.link is not None:
+            self.link.images.append(record)
+
+    def _close_html(self) -> None:
+        if not self.html:
+            return
+        content = "".join(piece for piece, _ in self.html)
+        offsets = _Pieces(self.html)
+        self.html = []
+        self.scanner.feed(content, offsets, block_end=True)
+
+    def _inline_offsets(self, content: str, start: int, end: int) -> Callable[[int], int]:
+        """Offsets of inline HTML: one line is its range; over several lines, each line
+        is found at the end of its source line (quote markers and indentation stripped)."""
+        if "\n" not in content:
+            return lambda index: start + index
+        pieces = content.split("\n")
+        anchors = [start]
+        cursor = start
+        for index, piece in enumerate(pieces[1:], 1):
+            newline = self.text.find("\n", cursor, end)
+            line_start = newline + 1 if newline >= 0 else cursor
+            if index == len(pieces) - 1:
+                line_end = end
             else:
-                index += 1
-            covered = span[1]
-        self.prose(content, covered, len(content), offsets, children)
+                following = self.text.find("\n", line_start, end)
+                line_end = following if following >= 0 else end
+            found = self.text.rfind(piece, line_start, line_end) if piece else -1
+            anchors.append(found if found >= 0 else line_start)
+            cursor = line_start
+        return _Offsets(anchors, content)
 
-    def link(self, content: str, children: Sequence[Token], index: int, offsets: _Offsets) -> int:
-        """Record the link opened at `index`; return the index after its close."""
-        opening = children[index]
-        start, end = opening.meta["span"]
-        depth, inner, close = 0, [], index + 1
-        while close < len(children):
-            token = children[close]
-            depth += token.nesting if token.type in ("link_open", "link_close") else 0
-            if depth < 0:
-                break
-            inner.append(token)
-            close += 1
-        images = tuple(
-            _image(t, offsets(t.meta["span"][0]), offsets(t.meta["span"][1]))
-            for t in inner
-            if t.type == "image" and "span" in t.meta
-        )
-        self.images.extend(images)
-        source = content[start:end]
-        kind, label = _link_kind(opening, source)
-        url = str(opening.attrs.get("href", ""))
-        self.links.append(
-            Link(url, kind, offsets(start), offsets(end), _plain(inner), images, label)
-        )
-        for token in inner:
-            if token.type == "html_inline" and "span" in token.meta:
-                self.scanner.feed(token.content, _shifted(offsets, token.meta["span"][0]))
-        return close + 1
-
-    def prose_inside(
-        self, content: str, children: Sequence[Token], span: tuple[int, int], offsets: _Offsets
-    ) -> None:
-        """The visible label of a link: from after `[` to its closing `]`."""
-        label_end = content.rfind("]", span[0], span[1])
-        if content[span[0]] == "[" and label_end > span[0]:
-            self.texts.append(Text(content[span[0] + 1 : label_end], offsets(span[0] + 1)))
-
-    def prose(
-        self, content: str, start: int, end: int, offsets: _Offsets, children: Sequence[Token]
-    ) -> None:
-        if start >= end:
+    def _flush(self) -> None:
+        """The prose read since the last link, image, code or tag: visible text, checked for
+        template leftovers, broken tags and bare URLs."""
+        start, end = self.run
+        if start < 0:
             return
-        piece = content[start:end]
-        if self.scanner.in_code():  # `<code>None</code>`: code is shown as written
+        self.run = (-1, -1)
+        self._prose(self.text[start:end], start)
+
+    def _prose(self, piece: str, start: int) -> None:
+        if not piece or self.scanner.in_code():  # `<code>None</code>`: shown as written
             return
-        self.texts.append(Text(piece, offsets(start)))
+        self.texts.append(Text(piece, start))
         for match in TAG_IN_TEXT_RE.finditer(piece) if "<" in piece else ():
             if match[1].lower() in HTML_NAMES:
-                self.tags_as_text.append((offsets(start + match.start()), match[1].lower()))
+                self.tags_as_text.append((start + match.start(), match[1].lower()))
         if self.scanner.inside_link():
-            self.scanner.data(piece, offsets(start), prose=False)
+            self.scanner.data(piece, start, prose=False)
+            return
+        if "://" not in piece and "www." not in piece.lower():
             return
         for match in BARE_URL_RE.finditer(piece):
             if match.start() and not (
@@ -455,21 +446,14 @@ class _Builder:
             url = _trim_autolink(match[0])
             if "." not in url.split("://")[-1]:
                 continue
-            begin = offsets(start + match.start())
+            begin = start + match.start()
             target = url if "://" in url else "http://" + url
             self.links.append(Link(target, "bare", begin, begin + len(url), url))
 
-    def document(self, tokens: tuple[Token, ...]) -> Document:
+    def document(self, definitions: tuple[Definition, ...]) -> Document:
+        self._flush()
+        self._close_html()
         self.scanner.close()
-        definitions = tuple(
-            Definition(
-                _label(self.text, self.starts[line] + column),
-                self._definition_url(label),
-                self.starts[line] + column,
-                label is None,
-            )
-            for line, label, column in self.env.get("definitions", [])
-        )
         images = self.images + self.scanner.images()
         images.sort(key=lambda image: image.start)
         image_starts = [image.start for image in images]
@@ -482,29 +466,41 @@ class _Builder:
             for tag, text in self.scanner.headings()
         ]
         headings.sort(key=lambda heading: heading.start)
+        texts = sorted(self.texts + self.scanner.texts, key=lambda run: run.start)
         return Document(
             self.text,
             self.starts,
-            tokens,
             tuple(links),
             tuple(images),
             tuple(self.scanner.tags),
             tuple(self.scanner.comments),
             definitions,
             tuple(headings),
-            tuple(self.texts) + tuple(self.scanner.texts),
+            tuple(texts),
             tuple(self.scanner.unclosed),
             tuple(self.code_spans),
-            frozenset(self.env.get("footnotes", ())),
-            tuple(self.starts[line] for line in self.env.get("too_deep", ())),
+            frozenset(self.footnotes),
             tuple(self.tags_as_text),
             tuple(self.scanner.unclosed_comments),
         )
 
-    def _definition_url(self, label: str | None) -> str:
-        if label is None:
-            return ""
-        return str(self.env["references"][label].get("href", ""))
+
+class _Pieces:
+    """Maps an offset in text joined from pieces to one in the source, given where each piece
+    starts there (an HTML block's lines and line breaks, each an event of its own)."""
+
+    def __init__(self, pieces: Sequence[tuple[str, int]]) -> None:
+        self.joined_starts: list[int] = []
+        self.source_starts: list[int] = []
+        joined = 0
+        for piece, start in pieces:
+            self.joined_starts.append(joined)
+            self.source_starts.append(start)
+            joined += len(piece)
+
+    def __call__(self, index: int) -> int:
+        piece = max(0, bisect.bisect_right(self.joined_starts, index) - 1)
+        return self.source_starts[piece] + index - self.joined_starts[piece]
 
 
 class _Offsets:
@@ -538,33 +534,6 @@ def _shifted(offsets: Callable[[int], int], base: int) -> Callable[[int], int]:
     return lambda index: offsets(base + index)
 
 
-def _plain(tokens: Sequence[Token]) -> str:
-    """The text a reader sees, images by their alt text omitted (as GitHub's anchors do)."""
-    parts: list[str] = []
-    for token in tokens:
-        if token.type in ("text", "code_inline"):
-            parts.append(token.content)
-        elif token.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return "".join(parts)
-
-
-def _image(token: Token, start: int, end: int) -> Image:
-    return Image(str(token.attrs.get("src", "")), token.content, start, end, "markdown")
-
-
-def _link_kind(opening: Token, source: str) -> tuple[str, str | None]:
-    if opening.markup == "autolink":
-        return "autolink", None
-    if source.endswith(")"):
-        return "inline", None
-    last = source.rfind("[")
-    label = source[last + 1 : -1] if last > 0 else ""
-    if not label:  # `[text][]` or `[text]`: the text is the label
-        label = source[1 : source.find("]") if last > 0 else -1]
-    return "reference", label
-
-
 def _trim_autolink(url: str) -> str:
     """GFM's end rules: trailing punctuation, an unbalanced `)`, an entity-like `&x;`."""
     unbalanced = url.count(")") - url.count("(")
@@ -579,11 +548,3 @@ def _trim_autolink(url: str) -> str:
         else:
             break
     return url
-
-
-def iter_tokens(tokens: Sequence[Token]) -> Iterator[Token]:
-    """Every token, children included, in document order."""
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from iter_tokens(token.children)

@@ -86,7 +86,7 @@ def file_name(page: str, theme: str) -> str:
 
 
 def preview_document(text: str) -> Document:
-    """The parse the preview needs: markdown-it only finds where math sits, so a page with
+    """The parse the preview needs: the markdown parse only finds where math sits, so a page with
     nothing math could be (no `$x$`, `$$`, or $`x`$ anywhere in its text) skips it: cmark-gfm
     renders the page either way. A run of prose is cut from the text at a link, tag or code
     span, whose edges are never word characters, so math in a run is math in the text."""
@@ -288,6 +288,9 @@ def _emoji_html(name: str, names: dict[str, str]) -> str | None:
     return None
 
 
+ASCII_DROPPED_RE = re.compile(r"[^a-z0-9_ -]+")
+
+
 def _word(category: str) -> bool:
     """Ruby's `\\p{Word}`, which GitHub's slug keeps: letters, marks, decimal and letter numbers,
     connector punctuation (`_`). Other numbers (`①`, `²`) are dropped."""
@@ -296,6 +299,8 @@ def _word(category: str) -> bool:
 
 def slug(text: str) -> str:
     """GitHub's anchor for a heading's text: lower case, punctuation dropped, spaces to hyphens."""
+    if text.isascii():  # letters, digits and `_` are ASCII's word characters
+        return ASCII_DROPPED_RE.sub("", text.lower()).replace(" ", "-")
     kept = "".join(c for c in text.lower() if c in " -" or _word(unicodedata.category(c)))
     return kept.replace(" ", "-")
 

@@ -72,7 +72,6 @@ _TextLoader.yaml_implicit_resolvers = {
 _Loader: Callable[[str], _TextLoader] = _TextLoader
 
 if yaml.__with_libyaml__:  # PyYAML's wheels bundle libyaml; a source build may lack it
-
     from yaml._yaml import CParser
 
     class _FastTextLoader(

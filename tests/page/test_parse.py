@@ -113,8 +113,10 @@ def test_every_record_spans_its_own_source_on_random_pages() -> None:
     for _ in range(400):
         text = "".join(rng.choice(SNIPPETS) for _ in range(rng.randint(1, 40)))
         document = parse(text)
-        for record in (*document.links, *document.images, *document.tags, *document.comments):
-            assert 0 <= record.start <= record.end <= len(text), (record, text)
+        spans = [(r.start, r.end) for r in (*document.links, *document.images, *document.tags)]
+        spans += [(comment.start, comment.end) for comment in document.comments]
+        for start, end in spans:
+            assert 0 <= start <= end <= len(text), (start, end, text)
         for link in document.links:
             if link.kind in ("inline", "reference"):
                 assert text[link.start] == "[", (link, text)
@@ -125,3 +127,41 @@ def test_every_record_spans_its_own_source_on_random_pages() -> None:
             assert text.startswith(opening, image.start), (image, text)
         for tag in document.tags:
             assert text.startswith("<", tag.start), (tag, text)
+
+
+def test_a_tag_before_a_crlf_in_an_html_block_ends_before_the_cr() -> None:
+    text = '<p>\r\n<a href="u">t</a>\r\n</p>\r\n'
+    (link,) = parse(text).links
+    assert text[link.start : link.end] == '<a href="u">t</a>'
+
+
+def test_links_inside_an_images_alt_are_alt_text_and_what_follows_is_read() -> None:
+    text = "![a [b](c)](i.png) x <img src=y https://x.io\n"
+    document = parse(text)
+    assert [(image.alt, image.url) for image in document.images] == [("a [b](c)", "i.png")]
+    assert [(link.kind, link.url) for link in document.links] == [("bare", "https://x.io")]
+    assert document.tags_as_text == ((21, "img"),)
+
+
+def test_an_autolink_in_a_links_text_leaves_the_outer_link() -> None:
+    text = "[<https://ok.io>](javascript:alert(1))\n"
+    assert [(link.kind, link.url, link.end) for link in parse(text).links] == [
+        ("inline", "javascript:alert(1)", len(text) - 1)
+    ]
+
+
+def test_a_bare_url_right_after_a_quote_marker_is_a_link() -> None:
+    assert [link.url for link in parse(">Docs:\n>https://x.io/d\n").links] == ["https://x.io/d"]
+
+
+def test_heading_text_drops_trailing_tabs_and_a_closing_sequence_after_a_tab() -> None:
+    document = parse("# Title \t\n\n# Other\t#\n\n# C#\n")
+    assert [heading.text for heading in document.headings] == ["Title", "Other", "C#"]
+
+
+def test_a_lone_cr_ends_a_line() -> None:
+    text = "<div>\r\r[x](javascript:x)\r"
+    document = parse(text)
+    assert [(link.url, document.position(link.start)) for link in document.links] == [
+        ("javascript:x", (3, 1))
+    ]

@@ -40,6 +40,13 @@ NEWLINE_IN_CONTENT_RE = re.compile("\n")
 TRAILING_PUNCTUATION = "?!.,:*_~'\""
 ENTITY_TAIL_RE = re.compile(r"&[a-zA-Z0-9]+;$")
 DEFINITION_LABEL_RE = re.compile(r"\[((?:[^\]\\]|\\.)*)\]:")
+# An ATX heading's closing `#`s after a tab, which pulldown-cmark keeps as text (cmark-gfm
+# does not), and trailing tabs.
+TAB_CLOSING_RE = re.compile(r"\t#+[ \t]*$", re.MULTILINE)
+CLOSING_RE = re.compile(r"[ \t]+#+[ \t]*$")
+# A CR not followed by LF ends a line for CommonMark and cmark-gfm, not for pulldown-cmark:
+# the parse reads it as LF (one character for one, so no offset moves).
+LONE_CR_RE = re.compile(r"\r(?!\n)")
 NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 # An HTML tag's start left in prose: the parser did not take it as a tag (no `>`, or broken
 # attributes), so GitHub shows it as text.
@@ -158,6 +165,8 @@ def no_cycle_collection() -> Iterator[None]:
 def _parse(text: str) -> Document:
     starts = line_starts(text)
     body = text[starts[0] :]
+    if "\r" in body:
+        body = LONE_CR_RE.sub("\n", body)
     chars = _CharOffsets(body, starts[0])
     builder = _Builder(text, starts)
     event_of = builder.event
@@ -248,6 +257,7 @@ class _Builder:
         self.heading: tuple[int, int, list[str]] | None = None  # level, start, text parts
         self.link: _Span | None = None
         self.image: _Span | None = None
+        self.nested = 0  # links and images inside the open image's alt, or the open link
         self.html: list[tuple[str, int]] = []  # the lines of the HTML block being read
         self.code_block = False
         self.run = (-1, -1)  # the prose being read: its source range
@@ -308,6 +318,18 @@ class _Builder:
         span.last = max(span.last, end)
 
     def _start(self, value: Any, start: int, end: int) -> None:
+        if self.image is not None:  # the alt text: emphasis, links and images in it are text
+            self._widen(self.image, start, end)
+            if value in ("Link", "Image") or (
+                isinstance(value, dict)
+                and _kind(value)
+                in (
+                    "Link",
+                    "Image",
+                )
+            ):
+                self.nested += 1
+            return
         if isinstance(value, str):
             if value in INLINE_CONTAINERS:
                 self._flush()
@@ -315,12 +337,13 @@ class _Builder:
         kind, detail = next(iter(value.items()))
         if kind == "Link":
             self._flush()
+            if self.link is not None:  # `[<https://a.b>](c)`: the outer link is what opens
+                self.nested += 1
+                return
             if detail["link_type"] == "Collapsed" and self.text.startswith("[]", end):
                 end += 2  # pulldown-cmark's range stops before the `[]`
             self.link = _Span(detail, start, end, [], [])
         elif kind == "Image":
-            if self.image is not None:  # an image in an image's alt: its alt is alt text
-                return
             self._flush()
             self.image = _Span(detail, start, end, [], [])
         elif kind == "Heading":
@@ -335,19 +358,18 @@ class _Builder:
             self._flush()
 
     def _end(self, value: Any, start: int, end: int) -> None:
-        kind = value if isinstance(value, str) else next(iter(value))
-        if kind == "Link" and self.image is None and self.link is not None:
+        kind = value if isinstance(value, str) else _kind(value)
+        if kind in ("Link", "Image") and self.nested:
+            self.nested -= 1
+            if self.image is not None:
+                self._widen(self.image, start, end)
+        elif self.image is not None:
+            if kind == "Image":
+                self._close_image()
+            else:
+                self._widen(self.image, start, end)
+        elif kind == "Link" and self.link is not None:
             self._close_link()
-        elif (
-            kind == "Image"
-            and self.image is not None
-            and (start, end)
-            == (
-                self.image.start,
-                self.image.end,
-            )
-        ):
-            self._close_image()
         elif kind == "HtmlBlock":
             self._close_html()
         elif kind == "CodeBlock":
@@ -355,9 +377,11 @@ class _Builder:
         elif kind == "Heading" and self.heading is not None:
             self._flush()
             level, first, parts = self.heading
-            self.headings.append(
-                Heading(level, "".join(parts), start if first < 0 else first, "markdown")
-            )
+            text = "".join(parts)
+            if TAB_CLOSING_RE.search(self.text, first if first >= 0 else start, end):
+                text = CLOSING_RE.sub("", text)
+            heading_start = start if first < 0 else first
+            self.headings.append(Heading(level, text.rstrip(" \t"), heading_start, "markdown"))
             self.heading = None
         elif kind in INLINE_CONTAINERS:
             self._flush()
@@ -392,7 +416,19 @@ class _Builder:
         if not self.html:
             return
         content = "".join(piece for piece, _ in self.html)
-        offsets = _Pieces(self.html)
+        # a line break after a line is an event of its own, and a CRLF's starts at the LF:
+        # counted from the CR, the tag before it ends where it ends
+        offsets = _Pieces(
+            [
+                (
+                    piece,
+                    start - 1
+                    if piece[:1] == "\n" and self.text[start - 1 : start] == "\r"
+                    else start,
+                )
+                for piece, start in self.html
+            ]
+        )
         self.html = []
         self.scanner.feed(content, offsets, block_end=True)
 
@@ -440,7 +476,9 @@ class _Builder:
             return
         for match in BARE_URL_RE.finditer(piece):
             if match.start() and not (
-                piece[match.start() - 1].isspace() or piece[match.start() - 1] in "*_~("
+                piece[match.start() - 1].isspace()
+                or piece[match.start() - 1] in "*_~("
+                or _after_quote_markers(piece, match.start())
             ):
                 continue
             url = _trim_autolink(match[0])
@@ -516,6 +554,17 @@ class _Offsets:
         line = bisect.bisect_right(self.line_starts, index) - 1
         line = min(line, len(self.anchors) - 1)
         return self.anchors[line] + index - self.line_starts[line]
+
+
+def _after_quote_markers(piece: str, index: int) -> bool:
+    """Whether only a continuation line's `>` markers stand before `index` on its line: the
+    prose is sliced from the source, where GitHub sees the line without them."""
+    line_start = piece.rfind("\n", 0, index) + 1
+    return line_start > 0 and not piece[line_start:index].strip(" \t>")
+
+
+def _kind(value: dict[str, Any]) -> str:
+    return next(iter(value))
 
 
 def _label(text: str, start: int) -> str:

@@ -113,7 +113,9 @@ def test_every_record_spans_its_own_source_on_random_pages() -> None:
     for _ in range(400):
         text = "".join(rng.choice(SNIPPETS) for _ in range(rng.randint(1, 40)))
         document = parse(text)
-        spans = [(r.start, r.end) for r in (*document.links, *document.images, *document.tags)]
+        spans = [(link.start, link.end) for link in document.links]
+        spans += [(image.start, image.end) for image in document.images]
+        spans += [(tag.start, tag.end) for tag in document.tags]
         spans += [(comment.start, comment.end) for comment in document.comments]
         for start, end in spans:
             assert 0 <= start <= end <= len(text), (start, end, text)

@@ -88,16 +88,24 @@ def _load_page(
         return None
     key = (path.parent, newline_of(source))
     env = envs.get(key) or envs.setdefault(key, make_environment(*key))
+    try:  # parsed once: checked, then compiled from the same tree
+        tree = env.parse(source, path.name, str(path))
+    except jinja2.TemplateSyntaxError as exc:
+        problems.append(syntax_problem(str(path), exc, source))
+        return None
     # A partial may use names its includer sets: only its field chains and filters are checked.
-    found = check_template(env, source, str(path), CONTEXT_TYPES, report_names=not partial)
+    found = check_template(
+        env, source, str(path), CONTEXT_TYPES, report_names=not partial, tree=tree
+    )
     problems += found
     if found or partial:
         return None
     try:
-        return env.get_template(path.name)
-    except jinja2.TemplateSyntaxError as exc:
+        code = env.compile(tree, path.name, str(path))
+    except jinja2.TemplateSyntaxError as exc:  # what only the code generator finds
         problems.append(syntax_problem(str(path), exc, source))
         return None
+    return env.template_class.from_code(env, code, env.make_globals(None))
 
 
 def _with_position(message: str) -> str:

@@ -453,13 +453,16 @@ def check_template(
     filename: str,
     context: Mapping[str, Any],
     report_names: bool = True,
+    tree: nodes.Template | None = None,
 ) -> list[str]:
     """Every static problem of one template, as `FILE:LINE:COL: message`; `report_names`
-    False accepts any variable name (for partials, which see their includer's names)."""
-    try:
-        tree = env.parse(source, filename=filename)
-    except jinja2.TemplateSyntaxError as exc:
-        return [syntax_problem(filename, exc, source)]
+    False accepts any variable name (for partials, which see their includer's names). The
+    caller may pass the template's parse (`tree`), which the checks only read."""
+    if tree is None:
+        try:
+            tree = env.parse(source, filename=filename)
+        except jinja2.TemplateSyntaxError as exc:
+            return [syntax_problem(filename, exc, source)]
     defined, twice = _names_defined(tree)
     if not report_names:
         defined |= {n.name for n in tree.find_all(nodes.Name)}

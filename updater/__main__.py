@@ -1,3 +1,3 @@
-from updater.cli import main
+from updater.cli import entry
 
-raise SystemExit(main())
+raise SystemExit(entry())

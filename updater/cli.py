@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -389,8 +390,17 @@ def _root_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def entry() -> int:
+    """The `updater` command and `python -m updater`: main, in a process of its own."""
+    code = main()
+    # The process ends here: its last cycle collection would walk every object (20 ms of a
+    # 180 ms `validate`) to free memory the OS takes back anyway. Frozen objects are skipped.
+    gc.freeze()
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `updater` and `python -m updater`; returns the exit code."""
+    """Run the command line `argv` (default: the process's); returns the exit code."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -452,6 +452,7 @@ def check_template(
     source: str,
     filename: str,
     context: Mapping[str, Any],
+    *,
     report_names: bool = True,
     tree: nodes.Template | None = None,
 ) -> list[str]:

@@ -29,8 +29,8 @@ HF_TOKEN = "hf_SECREThubTOKEN0123456789"
 SCHOLAR_KEY = "s2_SECRETscholarKEY0123456789"
 # The production policy with the waiting taken out, so fault tests run in milliseconds.
 FAST = Policy(connect_timeout=1, read_timeout=1, retries=2, backoff_factor=0, backoff_jitter=0)
-# For the tests of timeouts themselves: a server that answers in 0.6 s is too slow for it.
-QUICK = replace(FAST, connect_timeout=0.3, read_timeout=0.3)
+# For the tests of timeouts themselves: a server that answers in 0.6 s is far too slow for it.
+QUICK = replace(FAST, connect_timeout=0.15, read_timeout=0.15)
 
 
 @pytest.fixture(autouse=True)

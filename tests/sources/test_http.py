@@ -28,7 +28,7 @@ from updater.sources.http import (
     session,
 )
 
-QUICK = Policy(connect_timeout=1, read_timeout=1, request_budget=1.5, retries=2,
+QUICK = Policy(connect_timeout=0.4, read_timeout=0.4, request_budget=0.6, retries=2,
                backoff_factor=0, backoff_jitter=0, max_body=1024 * 1024)  # fmt: skip
 
 
@@ -60,7 +60,7 @@ def test_every_misbehaviour_ends_within_the_budget(mode: Mode) -> None:
     expected = BodyTooLarge if mode in ("endless", "oversized") else BudgetExceeded
     assert isinstance(info.value, expected)
     assert describe(info.value) in (
-        "no complete answer within 2s",
+        f"no complete answer within {QUICK.request_budget:g}s",
         "response body over 1 MB: not read",
     )
 

@@ -317,11 +317,11 @@ class BoundedAdapter(HTTPAdapter):
                 response._content = _read_capped(response, self.policy.max_body)
             except (requests.RequestException, OSError) as exc:
                 if watch.fired and not isinstance(exc, BodyTooLarge):
-                    raise BudgetExceeded(f"no complete answer within {budget:.0f}s") from exc
+                    raise BudgetExceeded(f"no complete answer within {budget:g}s") from exc
                 raise
         # A shut-down socket can also look like a short answer ending early: never trust it.
         if watch.fired:
-            raise BudgetExceeded(f"no complete answer within {budget:.0f}s")
+            raise BudgetExceeded(f"no complete answer within {budget:g}s")
         return response
 
 

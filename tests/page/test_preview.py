@@ -176,3 +176,22 @@ def test_preview_command_writes_every_page(tmp_path: Path, monkeypatch: pytest.M
 
 def test_preview_of_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
     assert main(["preview", str(tmp_path / "NOPE.md"), "--repo", "o/r"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("theme", "dark", "light"), [("dark", "min", "max"), ("light", "max", "min")]
+)
+def test_a_picture_that_asks_the_viewport_is_left_to_the_browser(
+    theme: str, dark: str, light: str
+) -> None:
+    text = (
+        "<picture>\n"
+        '<source media="(prefers-color-scheme: dark) and (max-width: 600px)" srcset="d-s.png">\n'
+        '<source media="(prefers-color-scheme: light)" srcset="l.png">\n'
+        '<img alt="logo" src="fallback.png">\n'
+        "</picture>\n"
+    )
+    out = render(parse(text), Site("o/o", "main", theme=theme))
+    assert f'media="({dark}-width: 0px) and (max-width: 600px)"' in out
+    assert f'media="({light}-width: 0px)"' in out
+    assert "fallback.png" in out and "prefers-color-scheme" not in out

@@ -53,6 +53,12 @@ PICTURE_RE = re.compile(r"<picture[^>]*>(.*?)</picture>", re.DOTALL)
 SOURCE_RE = re.compile(r"<source\b([^>]*)>")
 IMG_RE = re.compile(r"<img\b([^>]*)>")
 ATTR_RE = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
+SOURCE_MEDIA_RE = re.compile(r'(<source\b[^>]*\bmedia=")([^"]*)(")')
+COLOR_SCHEME_RE = re.compile(r"\(\s*prefers-color-scheme\s*:\s*(light|dark)\s*\)", re.IGNORECASE)
+# What a media query may hold besides the color scheme without depending on the viewport.
+MEDIA_NOISE_RE = re.compile(r"\b(?:and|only|screen|all)\b|[\s(),]", re.IGNORECASE)
+# In a theme's view, its color scheme is a feature every viewport has, the other one none has.
+ALWAYS, NEVER = "(min-width: 0px)", "(max-width: 0px)"
 # GitHub's math: $`...`$ and $...$ inline, $$...$$ display; the delimiters must hug the content.
 MATH_RE = re.compile(
     r"\$\$(?P<display>[^$]+?)\$\$"
@@ -395,6 +401,8 @@ def _theme_images(html: str, theme: str) -> str:
     other = "light" if theme == "dark" else "dark"
 
     def picture(match: re.Match[str]) -> str:
+        if _viewport_media(match[1]):  # `(max-width: 600px)`: the browser picks, as on GitHub
+            return SOURCE_MEDIA_RE.sub(lambda m: m[1] + _themed_media(m[2], theme) + m[3], match[0])
         img = IMG_RE.search(match[1])
         if img is None:
             return ""
@@ -409,6 +417,20 @@ def _theme_images(html: str, theme: str) -> str:
         lambda m: "" if f'#gh-{other}-mode-only"' in m[1] else m[0],
         html,
     )
+
+
+def _viewport_media(inner: str) -> bool:
+    """Whether a `<picture>`'s sources ask of the viewport (width, resolution...), not only of
+    the color scheme."""
+    return any(
+        MEDIA_NOISE_RE.sub("", COLOR_SCHEME_RE.sub("", unescape(m[2])))
+        for m in SOURCE_MEDIA_RE.finditer(inner)
+    )
+
+
+def _themed_media(media: str, theme: str) -> str:
+    """The media query with its color scheme decided for the view."""
+    return COLOR_SCHEME_RE.sub(lambda m: ALWAYS if m[1].lower() == theme else NEVER, media)
 
 
 def _picture_source(inner: str, theme: str) -> str | None:

@@ -188,10 +188,12 @@ def test_a_picture_that_asks_the_viewport_is_left_to_the_browser(
         "<picture>\n"
         '<source media="(prefers-color-scheme: dark) and (max-width: 600px)" srcset="d-s.png">\n'
         '<source media="(prefers-color-scheme: light)" srcset="l.png">\n'
+        '<source media="(prefers-color-scheme: no-preference)" srcset="n.png">\n'
         '<img alt="logo" src="fallback.png">\n'
         "</picture>\n"
     )
     out = render(parse(text), Site("o/o", "main", theme=theme))
     assert f'media="({dark}-width: 0px) and (max-width: 600px)"' in out
     assert f'media="({light}-width: 0px)"' in out
+    assert 'media="(max-width: 0px)" srcset="https://github.com/o/o/raw/main/n.png"' in out
     assert "fallback.png" in out and "prefers-color-scheme" not in out

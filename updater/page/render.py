@@ -54,7 +54,7 @@ SOURCE_RE = re.compile(r"<source\b([^>]*)>")
 IMG_RE = re.compile(r"<img\b([^>]*)>")
 ATTR_RE = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
 SOURCE_MEDIA_RE = re.compile(r'(<source\b[^>]*\bmedia=")([^"]*)(")')
-COLOR_SCHEME_RE = re.compile(r"\(\s*prefers-color-scheme\s*:\s*(light|dark)\s*\)", re.IGNORECASE)
+COLOR_SCHEME_RE = re.compile(r"\(\s*prefers-color-scheme\s*:\s*([\w-]+)\s*\)", re.IGNORECASE)
 # What a media query may hold besides the color scheme without depending on the viewport.
 MEDIA_NOISE_RE = re.compile(r"\b(?:and|only|screen|all)\b|[\s(),]", re.IGNORECASE)
 # In a theme's view, its color scheme is a feature every viewport has, the other one none has.

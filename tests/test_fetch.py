@@ -253,7 +253,7 @@ def test_deadline_option_is_honoured(
 ) -> None:  # fmt: skip
     github, _ = world
     github.script("POST", "/graphql", Reply(200, b"{}", delay=3))
-    assert main(["render", "--deadline", "1", *paths_args(profile)]) == 0
+    assert main(["render", "--deadline", "0.5", *paths_args(profile)]) == 0
     # Which guard ends the hanging request depends on timing: the gather's wait, or the
     # request's own budget (the time left); either way the run ends and says so.
     err = capsys.readouterr().err

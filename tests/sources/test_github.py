@@ -250,7 +250,7 @@ def test_html_error_page_with_5xx(repos: FakeGitHub) -> None:
 def test_timeout(repos: FakeGitHub) -> None:
     slow = Reply(200, b"{}", delay=0.6)
     repos.script("POST", "/graphql", slow, slow, slow)
-    [failure] = fetch(repos, ("me/a",), policy=replace(FAST, read_timeout=0.3)).failures
+    [failure] = fetch(repos, ("me/a",), policy=replace(FAST, read_timeout=0.15)).failures
     assert failure.reason == "timed out (after retries)"
 
 

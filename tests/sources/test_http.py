@@ -80,9 +80,9 @@ def test_zero_backoff_retries_stop_at_the_deadline() -> None:
     with Failing(latency=0.05) as failing:
         started = time.monotonic()
         with pytest.raises((DeadlineExceeded, BudgetExceeded)):
-            get(failing.url, policy, seconds=1)
-        assert time.monotonic() - started < 2.5
-        assert failing.count() < 40  # not a thousand
+            get(failing.url, policy, seconds=0.5)
+        assert time.monotonic() - started < 2
+        assert failing.count() < 20  # not a thousand
 
 
 def test_a_body_under_the_cap_is_read_whole(echo: Echo) -> None:

@@ -87,9 +87,17 @@ def test_a_period_without_an_end_is_a_moment() -> None:
     assert not isinstance(item, str) and str(item.period) == "2023.06"
 
 
-def test_duplicate_section_ids() -> None:
+def test_duplicate_section_ids_at_any_depth_are_placed() -> None:
     [problem] = problems("sections:\n  - {id: a, title: A}\n  - {id: a, title: B}\n")
-    assert "two sections have the id 'a'" in problem
+    assert problem == (
+        "cv.yaml:3:6: sections[1].id: the id 'a' is already used by sections[0] (line 2): "
+        "ids must be unique"
+    )
+    nested = "sections:\n  - id: a\n    sections:\n      - id: a\n        titel: x\n"
+    assert [p.split(": ", 2)[1] for p in problems(nested)] == [
+        "sections[0].sections[0].id",
+        "sections[0].sections[0].titel",
+    ]
 
 
 def test_dates_stay_text_and_years_alone_are_dates() -> None:
@@ -224,6 +232,7 @@ sections:
         url: "javascript:alert(1)"
         items: [[1]]
   - links: [{label: Mail}]
+  - id: About Me
 tracking:
   github_user: "not a user!"
 """
@@ -244,7 +253,9 @@ def test_ten_mistakes_all_reported_sorted_in_one_format() -> None:
         "cv.yaml:12:9",  # javascript: link
         "cv.yaml:13:17",  # a list where an item goes
         "cv.yaml:14:13",  # link without url
-        "cv.yaml:16:3",  # not a GitHub user name
+        "cv.yaml:15:5",  # the first section's id again: as badly written,
+        "cv.yaml:15:5",  # and already used
+        "cv.yaml:17:3",  # not a GitHub user name
     ]
     for problem in found:
         assert re.fullmatch(r"cv\.yaml:\d+:\d+: [\w\[\].]+: [^\n]+", problem), problem

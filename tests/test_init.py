@@ -83,7 +83,7 @@ def test_check_finds_no_leftover_template_syntax_in_an_adopted_page(
     assert main(["check", str(tmp_path / "README.md")]) == 0
     out, err = capsys.readouterr()
     assert "[template-syntax]" not in out
-    assert "0 error(s)" in err
+    assert "0 errors, 0 warnings" in err
     # The same text in a page whose template does not hold it is still reported.
     (tmp_path / "templates/README.md.j2").write_text("# Hi\n", encoding="utf-8")
     assert main(["check", str(tmp_path / "README.md")]) == 1

@@ -26,7 +26,7 @@ from pydantic_core import ErrorDetails
 
 from updater.errors import POSITION_RE, InputError, ValidationFailed, sort_problems
 from updater.files import read_text
-from updater.yamlsource import MAX_BYTES, YamlDocument, parse_yaml
+from updater.yamlsource import MAX_BYTES, YamlDocument, format_path, parse_yaml
 
 MONTH = r"\d{4}(\.(0[1-9]|1[0-2]))?"
 MONTH_PATTERN = rf"^{MONTH}$"
@@ -200,7 +200,7 @@ class CV(Record):
         seen: set[str] = set()
         for section in _walk_sections(self.sections):
             if section.id is not None and section.id in seen:
-                raise ValueError(f"two sections have the id {section.id!r}: ids must be unique")
+                raise ValueError(f"two sections have the id {section.id!r}: {UNIQUE_IDS}")
             if section.id is not None:
                 seen.add(section.id)
         return self
@@ -261,13 +261,44 @@ def parse_cv(text: str, source: str) -> CV:
     if doc.data is not None and not isinstance(doc.data, dict):
         problems.append(doc.problem((), "expected a mapping with title and sections"))
     elif doc.data is not None:
+        # Read from the data as written, so a repeated id is reported with its place and
+        # alongside every other problem (the model's own check runs only once all else holds).
+        problems += _repeated_ids(doc, doc.data.get("sections"), ("sections",), {})
         try:
             cv = CV.model_validate(doc.data)
         except ValidationError as exc:
-            problems += _schema_problems(doc, exc)
+            problems += [
+                problem for problem in _schema_problems(doc, exc) if UNIQUE_IDS not in problem
+            ]
     if problems:
         raise ValidationFailed(sort_problems(problems))
     return cv
+
+
+UNIQUE_IDS = "ids must be unique"
+
+
+def _repeated_ids(doc: YamlDocument, sections: Any, path: Loc, seen: dict[str, Loc]) -> list[str]:
+    """Each section id written a second time, at any depth, where it is written."""
+    found: list[str] = []
+    for index, section in enumerate(sections if isinstance(sections, list) else ()):
+        if not isinstance(section, dict):
+            continue
+        here = (*path, index)
+        key = section.get("id")
+        if isinstance(key, str) and key in seen:
+            first = seen[key]
+            found.append(
+                doc.problem(
+                    (*here, "id"),
+                    f"the id {key!r} is already used by {format_path(first)} (line "
+                    f"{doc.locate((*first, 'id')).line}): {UNIQUE_IDS}",
+                )
+            )
+        elif isinstance(key, str):
+            seen[key] = here
+        found += _repeated_ids(doc, section.get("sections"), (*here, "sections"), seen)
+    return found
 
 
 def _schema_problems(doc: YamlDocument, exc: ValidationError) -> list[str]:

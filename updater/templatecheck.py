@@ -359,7 +359,8 @@ class _Checker:
                 call.lineno,
                 "call",
                 macro.name,
-                f"{macro.name}: argument {', '.join(repr(m) for m in missing)} not given; "
+                f"{macro.name}: {'argument' if len(missing) == 1 else 'arguments'} "
+                f"{', '.join(repr(m) for m in missing)} not given; "
                 f"it takes {where}",
             )
 

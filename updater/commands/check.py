@@ -14,6 +14,7 @@ from updater.page.check import ERROR, Context, Finding, anchors
 from updater.page.check import check as lint
 from updater.page.pages import discover, repository_root
 from updater.page.parse import Document, parse
+from updater.words import count
 
 log = logging.getLogger("updater")
 # A reader that closed the pipe (`updater check | head -1`) ends the run as git does: killed by
@@ -52,7 +53,9 @@ def check(
     errors = sum(finding.severity == ERROR for finding in findings)
     warnings = len(findings) - errors
     failed = errors > 0 or (strict and warnings > 0)
-    (log.error if failed else log.info)("%d error(s), %d warning(s)", errors, warnings)
+    (log.error if failed else log.info)(
+        "%s, %s", count(errors, "error", "errors"), count(warnings, "warning", "warnings")
+    )
     return 1 if failed else 0
 
 

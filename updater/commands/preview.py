@@ -12,6 +12,7 @@ from updater.files import read_text, write_atomic
 from updater.page.pages import discover, repository_path, repository_root
 from updater.page.preview import views
 from updater.page.render import Site, file_name, preview_document
+from updater.words import count
 
 log = logging.getLogger("updater")
 
@@ -40,8 +41,8 @@ def preview(  # noqa: PLR0917 - one value per option
         for output, html in views(name, preview_document(text), site).items():
             write_atomic(output_dir / output, html)
     log.info(
-        "wrote %d page(s) to %s: %s (links resolved against %s)",
-        len(pages),
+        "wrote %s to %s: %s (links resolved against %s)",
+        count(len(pages), "page", "pages"),
         output_dir,
         ", ".join(file_name(name, "light") for name in names),
         repo,

@@ -5,13 +5,9 @@ from __future__ import annotations
 import logging
 
 from updater.build import Paths, draft, load_inputs
+from updater.words import count
 
 log = logging.getLogger("updater")
-
-
-def count(n: int, one: str, many: str) -> str:
-    """`1 section`, `2 sections`: a number with the noun that agrees with it."""
-    return f"{n} {one if n == 1 else many}"
 
 
 def validate(paths: Paths) -> int:

@@ -205,3 +205,16 @@ def test_an_included_partial_that_is_not_there_is_named(tmp_path: Path) -> None:
         f"{tmp_path / 'README.md.j2'}:2:12: '_header.j2': no such template beside the pages "
         "(a partial is a file named _NAME.j2 in the templates folder)",
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "where"),
+    [
+        ("ab {% if 1 %}{{ x }\n{% endif %}\n", "t.j2:1:14:"),
+        ("x {{ a }} {{ b + }} {{ c }}\n", "t.j2:1:11:"),
+        ("a\n{{ a }} {% if %}{% endif %}\n", "t.j2:2:9:"),
+    ],
+)
+def test_a_syntax_error_points_at_the_tag_that_makes_it(source: str, where: str) -> None:
+    [problem] = check_template(make_environment(Path("."), "\n"), source, "t.j2", CONTEXT_TYPES)
+    assert problem.startswith(where + " template syntax error: "), problem

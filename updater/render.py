@@ -91,7 +91,7 @@ def _load_page(
     try:  # parsed once: checked, then compiled from the same tree
         tree = env.parse(source, path.name, str(path))
     except jinja2.TemplateSyntaxError as exc:
-        problems.append(syntax_problem(str(path), exc, source))
+        problems.append(syntax_problem(str(path), exc, source, env))
         return None
     # A partial may use names its includer sets: only its field chains and filters are checked.
     found = check_template(
@@ -103,7 +103,7 @@ def _load_page(
     try:
         code = env.compile(tree, path.name, str(path))
     except jinja2.TemplateSyntaxError as exc:  # what only the code generator finds
-        problems.append(syntax_problem(str(path), exc, source))
+        problems.append(syntax_problem(str(path), exc, source, env))
         return None
     return env.template_class.from_code(env, code, env.make_globals(None))
 

@@ -464,7 +464,7 @@ def check_template(
         try:
             tree = env.parse(source, filename=filename)
         except jinja2.TemplateSyntaxError as exc:
-            return [syntax_problem(filename, exc, source)]
+            return [syntax_problem(filename, exc, source, env)]
     defined, twice = _names_defined(tree)
     if not report_names:
         defined |= {n.name for n in tree.find_all(nodes.Name)}
@@ -555,8 +555,14 @@ def _open_blocks(source: str) -> Iterator[tuple[str, int]]:
     yield from stack
 
 
-def syntax_problem(filename: str, exc: jinja2.TemplateSyntaxError, source: str) -> str:
-    """A syntax error as `FILE:LINE:COL: message`; an unclosed block points at its opening tag."""
+def syntax_problem(
+    filename: str,
+    exc: jinja2.TemplateSyntaxError,
+    source: str,
+    env: jinja2.Environment | None = None,
+) -> str:
+    """A syntax error as `FILE:LINE:COL: message`; an unclosed block points at its opening tag,
+    any other error at the tag on its line that makes it (found by parsing up to each tag)."""
     message = exc.message or str(exc)
     innermost = re.search(r"innermost block that needs to be closed is '(\w+)'", message)
     if innermost:
@@ -574,10 +580,37 @@ def syntax_problem(filename: str, exc: jinja2.TemplateSyntaxError, source: str) 
     lines = source.splitlines()
     text = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
     column = (text.find("{") + 1) or 1
+    if env is not None:
+        column = _failing_tag_column(env, source, lineno, message) or column
     filter_or_test = re.match(r"No (filter|test) named '(\w+)'", message)
     if filter_or_test:
         column = find_column(source, lineno, filter_or_test[2], filter_or_test[1])
     return f"{filename}:{lineno}:{column}: template syntax error: {message}"
+
+
+_TAG_OPEN_RE = re.compile(r"\{[{%#]")
+_TAG_CLOSE = {"{{": "}}", "{%": "%}", "{#": "#}"}
+
+
+def _failing_tag_column(env: jinja2.Environment, source: str, lineno: int, message: str) -> int:
+    """The column of the first tag on the error's line such that the source up to that tag's
+    end fails with the same message (0 if none does): the tag the parser stopped in."""
+    line_start = 0
+    for _ in range(lineno - 1):
+        line_start = source.find("\n", line_start) + 1
+        if line_start == 0:
+            return 0
+    line_end = source.find("\n", line_start)
+    line_end = len(source) if line_end < 0 else line_end
+    for match in _TAG_OPEN_RE.finditer(source, line_start, line_end):
+        close = source.find(_TAG_CLOSE[match[0]], match.end(), line_end)
+        end = line_end if close < 0 else close + 2
+        try:
+            env.parse(source[:end])
+        except jinja2.TemplateSyntaxError as exc:
+            if (exc.message or str(exc)) == message and exc.lineno == lineno:
+                return match.start() - line_start + 1
+    return 0
 
 
 # runtime messages -------------------------------------------------------------------------

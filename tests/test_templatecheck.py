@@ -218,3 +218,15 @@ def test_an_included_partial_that_is_not_there_is_named(tmp_path: Path) -> None:
 def test_a_syntax_error_points_at_the_tag_that_makes_it(source: str, where: str) -> None:
     [problem] = check_template(make_environment(Path("."), "\n"), source, "t.j2", CONTEXT_TYPES)
     assert problem.startswith(where + " template syntax error: "), problem
+
+
+def test_a_page_template_in_a_subfolder_is_named_as_rendering_nowhere(
+    profile: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (profile.templates / "docs").mkdir()
+    (profile.templates / "docs" / "GUIDE.md.j2").write_text("Guide\n", encoding="utf-8")
+    (profile.templates / "docs" / "header.j2").write_text("partial\n", encoding="utf-8")
+    assert main(["validate", *paths_args(profile)]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: {profile.templates / 'docs' / 'GUIDE.md.j2'}: not a page" in err
+    assert "name it _GUIDE.md.j2" in err and "header.j2" not in err

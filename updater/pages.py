@@ -24,6 +24,19 @@ def is_page_template(path: Path) -> bool:
     return path.suffix == SUFFIX and not path.name.startswith(("_", ".")) and path.is_file()
 
 
+def stray_pages(template_dir: Path) -> list[Path]:
+    """Templates in a subfolder named like a page (`docs/GUIDE.md.j2`): pages render only from
+    the templates folder itself, so these render nowhere. Partials (`_x.j2`) and names with no
+    page extension (`parts/header.j2`) are left alone."""
+    if not template_dir.is_dir():
+        return []
+    return sorted(
+        path
+        for path in template_dir.glob("*/**/*" + SUFFIX)
+        if is_page_template(path) and Path(path.name.removesuffix(SUFFIX)).suffix
+    )
+
+
 def discover(template_dir: Path) -> tuple[Page, ...]:
     """Every page of the repository, README.md first, then by name; no list to maintain."""
     if not template_dir.is_dir():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from updater.build import Paths, draft, load_inputs
+from updater.pages import stray_pages
 from updater.words import count
 
 log = logging.getLogger("updater")
@@ -35,4 +36,13 @@ def validate(paths: Paths) -> int:
         ", ".join(pages),
         count(len(pages), "page", "pages"),
     )
+    for path in stray_pages(paths.templates):
+        log.warning(
+            "%s: not a page: only templates directly in %s render (to the repository root); "
+            "move it up to render %s there, or name it _%s if a page includes it",
+            path,
+            paths.templates,
+            path.name.removesuffix(".j2"),
+            path.name,
+        )
     return 0

@@ -155,6 +155,7 @@ _EXPECTED = {
     "int_type": "expected a whole number, e.g. 1349",
     "int_parsing": "expected a whole number, e.g. 1349",
     "int_from_float": "expected a whole number, e.g. 1349",
+    "finite_number": "expected a whole number, e.g. 1349",
     "greater_than_equal": "expected a count of 0 or more",
     "less_than_equal": "expected a count of at most 10^15",
     "string_type": "expected text in quotes",

@@ -343,12 +343,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _root_option(p)
 
-    p = sub.add_parser(
+    p = _command(
+        sub,
         "init",
-        parents=[_common()],
-        help="adopt hand-written pages: FILE becomes templates/FILE.j2, plus data and workflow",
+        "adopt hand-written pages: FILE becomes templates/FILE.j2, plus data and workflow",
+        "Adopt the pages you wrote by hand, in the profile repository's root. Each FILE becomes\n"
+        "templates/FILE.j2, which renders back to the same bytes, so nothing on the page changes;\n"
+        "beside it come a starter data/cv.yaml, an empty data/stats.json and the nightly workflow\n"
+        "(.github/workflows/update-readme.yml). Nothing is written if a file cannot be read or\n"
+        "a target exists (unless --force). It then prints the next steps.",
     )
-    p.add_argument("files", nargs="*", default=["README.md"], metavar="FILE", help="(README.md)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        default=["README.md"],
+        metavar="FILE",
+        help="pages at the repository root to adopt (default: README.md)",
+    )
     p.add_argument("--force", action="store_true", help="overwrite files that already exist")
     p.add_argument(
         "--action-repo", help="OWNER/NAME of this tool on GitHub (default: where it came from)"

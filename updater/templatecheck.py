@@ -590,6 +590,7 @@ def syntax_problem(
 
 _TAG_OPEN_RE = re.compile(r"\{[{%#]")
 _TAG_CLOSE = {"{{": "}}", "{%": "%}", "{#": "#}"}
+_MAX_TAGS_TRIED = 16
 
 
 def _failing_tag_column(env: jinja2.Environment, source: str, lineno: int, message: str) -> int:
@@ -602,7 +603,10 @@ def _failing_tag_column(env: jinja2.Environment, source: str, lineno: int, messa
             return 0
     line_end = source.find("\n", line_start)
     line_end = len(source) if line_end < 0 else line_end
-    for match in _TAG_OPEN_RE.finditer(source, line_start, line_end):
+    tags = list(_TAG_OPEN_RE.finditer(source, line_start, line_end))
+    if len(tags) > _MAX_TAGS_TRIED:  # one parse per tag: bounded on a line of many tags
+        return 0
+    for match in tags:
         close = source.find(_TAG_CLOSE[match[0]], match.end(), line_end)
         end = line_end if close < 0 else close + 2
         try:

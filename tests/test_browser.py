@@ -144,7 +144,7 @@ def test_no_text_overflows_the_content_width(measured: dict[str, Any]) -> None:
 THEME_PROBE = """
 <script>
 addEventListener("load", () => {
-  const visible = (el) => el && getComputedStyle(el).display !== "none";
+  const visible = (el) => el && el.getClientRects().length > 0;
   const images = [...document.querySelectorAll("article img")]
     .filter(visible)
     .map((img) => img.getAttribute("alt") + "=" + img.getAttribute("src").split("/").pop());
@@ -175,6 +175,9 @@ THEMED = """
   <source media="(prefers-color-scheme: dark)" srcset="https://img.example/logo-dark.png">
   <img alt="logo" src="https://img.example/logo-light.png">
 </picture>
+
+[![light icon](https://img.example/icon-light.svg)](https://example.com#gh-light-mode-only)
+[![dark icon](https://img.example/icon-dark.svg)](https://example.com#gh-dark-mode-only)
 
 <details open><summary><h2>Projects</h2></summary>
 
@@ -209,12 +212,20 @@ def themed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]
     [
         (
             "light",
-            ["light stats=api?theme=default#gh-light-mode-only", "logo=logo-light.png"],
+            [
+                "light stats=api?theme=default#gh-light-mode-only",
+                "logo=logo-light.png",
+                "light icon=icon-light.svg",
+            ],
             "rgb(255, 255, 255)",
         ),
         (
             "dark",
-            ["dark stats=api?theme=dark#gh-dark-mode-only", "logo=logo-dark.png"],
+            [
+                "dark stats=api?theme=dark#gh-dark-mode-only",
+                "logo=logo-dark.png",
+                "dark icon=icon-dark.svg",
+            ],
             "rgb(13, 17, 23)",
         ),
     ],

@@ -64,8 +64,11 @@ CASES: dict[str, tuple[str, str]] = {
         "![s](https://stats.example/api?user=me&theme=dark#gh-light-mode-only)\n"
         "![s](https://a.b/logo-light.png#gh-dark-mode-only)\n\n"
         '<picture><source media="(prefers-color-scheme: dark)" srcset="https://a.b/logo-light.png">'
-        '<img src="https://a.b/logo.png" alt="l"></picture>\n',
+        '<img src="https://a.b/logo.png" alt="l"></picture>\n\n'
+        "[![w](https://a.b/globe-light.svg)](https://a.b#gh-dark-mode-only)\n",
         "![s](https://stats.example/api?user=me&theme=dark#gh-dark-mode-only)\n"
+        "[![w](https://a.b/globe-light.svg)](https://a.b#gh-light-mode-only)\n"
+        '<a href="https://a.b#gh-dark-mode-only"><img src="https://a.b/globe-dark.svg" alt="w"></a>\n'
         "![s](https://stats.example/api?user=me&theme=default#gh-light-mode-only)\n"
         "![s](https://stats.example/api?theme=transparent#gh-light-mode-only)\n"
         "![s](https://a.b/logo-white.png#gh-dark-mode-only)\n",

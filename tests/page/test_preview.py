@@ -197,3 +197,15 @@ def test_a_picture_that_asks_the_viewport_is_left_to_the_browser(
     assert f'media="({light}-width: 0px)"' in out
     assert 'media="(max-width: 0px)" srcset="https://github.com/o/o/raw/main/n.png"' in out
     assert "fallback.png" in out and "prefers-color-scheme" not in out
+
+
+@pytest.mark.parametrize(("theme", "hidden"), [("light", "dark"), ("dark", "light")])
+def test_links_to_the_other_themes_fragment_are_hidden_as_github_hides_them(
+    theme: str, hidden: str
+) -> None:
+    text = f"[![w](https://a.b/globe-{hidden}.svg)](https://a.b#gh-{hidden}-mode-only)\n"
+    document = views("README.md", parse(text), Site("o/o", "main"))[
+        "README.md.html" if theme == "light" else "README.md.dark.html"
+    ]
+    rule = f'.markdown-body [href$="#gh-{hidden}-mode-only"]'
+    assert rule in document and f'href="https://a.b#gh-{hidden}-mode-only"' in document

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from updater.page.parse import Document, no_cycle_collection
-from updater.page.records import Image, Tag
+from updater.page.records import Image, Link, Tag
 from updater.page.render import Slugger, slug
 from updater.page.sanitize import (
     TAGS,
@@ -209,6 +209,24 @@ def _links(document: Document, context: Context) -> Iterator[Found]:
         # markdown destinations reach GitHub as cmark-gfm writes them: percent-encoded
         url = cmark_href(link.url) if link.kind in ("inline", "autolink") else link.url
         yield from _url(link.start, url, "link", "a", "href", context)
+    for link in document.links:
+        yield from _linked_theme(link)
+
+
+def _linked_theme(link: Link) -> Iterator[Found]:
+    """`[![icon](globe-light.svg)](url#gh-dark-mode-only)`: GitHub shows the link, image and
+    all, only in the theme its URL names; an image there of the other theme is a mistake."""
+    url = link.url.lower()
+    for mode, wrong in (("dark", "light"), ("light", "dark")):
+        if url.endswith(f"#gh-{mode}-mode-only"):
+            for image in link.images:
+                if _theme_of(image.url.lower()) == wrong:
+                    yield (
+                        image.start,
+                        "theme-image",
+                        f"a link shown only in {mode} mode holds a {wrong} image: "
+                        f"{_short(image.url)}",
+                    )
 
 
 def _definitions(document: Document, context: Context) -> Iterator[Found]:

@@ -52,11 +52,22 @@ def page(name: str, content: str, site: Site) -> str:
         f'<html lang="en" data-color-mode="{site.theme}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}</title>\n<style>\n{stylesheet(site.theme)}\n{LAYOUT}"
-        f"body {{ background: {background}; color-scheme: {site.theme}; }}\n</style>\n</head>\n"
+        f"body {{ background: {background}; color-scheme: {site.theme}; }}\n"
+        f"{_other_theme_hidden(site.theme)}\n</style>\n</head>\n"
         f"<body>\n{_bar(name, site)}\n"
         f'<main class="profile">\n'
         f'<p class="path">{escape(site.repo)} / {escape(name)}</p>\n'
         f'<article class="markdown-body">\n{content}</article>\n</main>\n</body>\n</html>\n'
+    )
+
+
+def _other_theme_hidden(theme: str) -> str:
+    """GitHub's own rule: in each theme, a link (or image) whose URL ends with the other
+    theme's `#gh-*-mode-only` is hidden, with everything in it (`[![icon](a.svg)](url#...)`)."""
+    other = "light" if theme == "dark" else "dark"
+    return (
+        f'.markdown-body [href$="#gh-{other}-mode-only"], '
+        f'.markdown-body [src$="#gh-{other}-mode-only"] {{ display: none; }}'
     )
 
 

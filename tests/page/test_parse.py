@@ -167,3 +167,13 @@ def test_a_lone_cr_ends_a_line() -> None:
     assert [(link.url, document.position(link.start)) for link in document.links] == [
         ("javascript:x", (3, 1))
     ]
+
+
+def test_attribute_values_are_decoded_as_browsers_decode_them() -> None:
+    text = (
+        '<img src="https://x.y/?size=35&center=true&section=x&amp;z=1&copy;" '
+        "alt='1&sect2 &lt;3 &gt x'>\n"
+    )
+    (image,) = parse(text).images
+    assert image.url == "https://x.y/?size=35&center=true&section=x&z=1©"
+    assert image.alt == "1&sect2 <3 > x"

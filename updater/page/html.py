@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html import unescape
+from html.entities import html5
 from html.parser import HTMLParser
 
 from updater.page.records import Comment, Image, Link, Tag, Text
@@ -78,6 +80,8 @@ class _Parser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         start = self.here()
         raw = self.get_starttag_text() or ""
+        if "&" in raw:
+            attrs = _as_browsers_read(raw, attrs)
         self.scanner.start(
             Tag(tag, tuple(attrs), self.offsets(start), self.offsets(start + len(raw)), raw=raw)
         )
@@ -99,6 +103,46 @@ class _Parser(HTMLParser):
         end = start + len(data) + (7 if self.content.startswith("<!--", start) else 3)
         end = min(end, len(self.content))
         self.scanner.comments.append(Comment(data, self.offsets(start), self.offsets(end)))
+
+
+# An attribute as written in a start tag: name, then a quoted or bare value.
+ATTRIBUTE_RE = re.compile(r"""([^\s/>=][^\s/>=]*)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""")
+# A character reference (html.unescape's own pattern).
+CHARREF_RE = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+
+
+def _as_browsers_read(
+    raw: str, attrs: list[tuple[str, str | None]]
+) -> list[tuple[str, str | None]]:
+    """Attribute values decoded as HTML5 decodes them in attributes: a named reference with no
+    `;` before a letter, digit or `=` stays as written (`?a=1&copy=2` keeps `&copy`), where
+    html.parser would make it `©`. Each value is re-read from the tag as written."""
+    written: dict[str, str] = {}
+    for match in ATTRIBUTE_RE.finditer(raw, len(raw.split(None, 1)[0])):
+        value = match[2]
+        if value[:1] in "\"'" and value[-1:] == value[:1] and len(value) > 1:
+            value = value[1:-1]
+        written.setdefault(match[1].lower(), value)
+    return [
+        (name, _attribute_value(written[name]) if value and name in written else value)
+        for name, value in attrs
+    ]
+
+
+def _attribute_value(value: str) -> str:
+    def decode(match: re.Match[str]) -> str:
+        reference = match[1]
+        if reference.startswith("#") or reference in html5:  # numeric, or `&copy;`
+            return unescape(match[0])
+        for length in range(len(reference), 1, -1):  # the longest entity name that matches
+            if reference[:length] in html5:
+                after = reference[length : length + 1]
+                if after and (after.isalnum() or after == "="):
+                    return match[0]
+                return html5[reference[:length]] + reference[length:]
+        return match[0]
+
+    return CHARREF_RE.sub(decode, value)
 
 
 class TagScanner:

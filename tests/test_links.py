@@ -34,6 +34,8 @@ from updater.links import Ref, Targets, classify, discover, urls_in
         ("http://dx.doi.org/10.1000/xyz123", Ref("paper", "DOI:10.1000/xyz123")),
         ("https://doi.org/10.1000%2Fabc", Ref("paper", "DOI:10.1000/abc")),
         ("https://doi.org/10.48550/arXiv.2306.02254", Ref("paper", "ARXIV:2306.02254")),
+        ("https://huggingface.co/papers/2306.02254", Ref("paper", "ARXIV:2306.02254")),
+        ("https://hf.co/papers/2502.18934/", Ref("paper", "ARXIV:2502.18934")),
         ("https://doi.org/10.18653/v1/2024.findings-acl.135", Ref("paper", "ACL:2024.findings-acl.135")),
     ],
 )  # fmt: skip
@@ -56,7 +58,8 @@ def test_every_supported_link_form(url: str, ref: Ref) -> None:
         "https://huggingface.co/kakaocorp",
         "https://huggingface.co/docs/transformers",
         "https://huggingface.co/blog/some-post",
-        "https://huggingface.co/papers/2502.18934",
+        "https://huggingface.co/papers",
+        "https://huggingface.co/papers/trending",
         "https://huggingface.co/datasets/org",
         "https://huggingface.co/org/m/tree/main",
         "https://arxiv.org/abs/",

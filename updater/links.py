@@ -37,6 +37,8 @@ _ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Za-z]{2})?/\d{7})"
 _ARXIV_RE = re.compile(
     rf"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/{_ARXIV_ID}(?:v\d+)?(?:\.pdf)?/?"
 )
+# Hugging Face's page of an arXiv paper (huggingface.co/papers/2306.02254): the same paper.
+_HF_PAPER_RE = re.compile(rf"{_HF_HOST}/papers/(\d{{4}}\.\d{{4,5}})(?:v\d+)?/?")
 _ACL_ID = r"(\d{4}\.[a-z0-9-]+\.\d+|[A-Z]\d{2}-\d{4})"
 _ACL_RE = re.compile(rf"https?://(?:www\.)?aclanthology\.org/{_ACL_ID}(?:v\d+)?(?:\.pdf)?/?")
 _DOI_RE = re.compile(r"https?://(?:dx\.|www\.)?doi\.org/(10\.\d{4,9}(?:/|%2[Ff])\S+)")
@@ -84,7 +86,7 @@ def _huggingface(url: str) -> Ref | None:
 
 
 def _paper(url: str) -> Ref | None:
-    if match := _ARXIV_RE.fullmatch(url):
+    if match := _ARXIV_RE.fullmatch(url) or _HF_PAPER_RE.fullmatch(url):
         return Ref("paper", f"ARXIV:{match[1]}")
     if match := _ACL_RE.fullmatch(url):
         return Ref("paper", f"ACL:{match[1]}")

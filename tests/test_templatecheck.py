@@ -230,3 +230,16 @@ def test_a_page_template_in_a_subfolder_is_named_as_rendering_nowhere(
     err = capsys.readouterr().err
     assert f"warning: {profile.templates / 'docs' / 'GUIDE.md.j2'}: not a page" in err
     assert "name it _GUIDE.md.j2" in err and "header.j2" not in err
+
+
+def test_runtime_errors_of_one_page_are_reported_with_static_problems_of_another(
+    profile: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (profile.templates / "A.md.j2").write_text("{{ cv.title | nosuchfilter }}\n", "utf-8")
+    (profile.templates / "B.md.j2").write_text('x\n{{ cv.section("nope").title }}\n', "utf-8")
+    (profile.templates / "C.md.j2").write_text('{{ cv.section("missing") }}\n', "utf-8")
+    assert main(["validate", *paths_args(profile)]) == 2
+    err = capsys.readouterr().err
+    assert f"{profile.templates / 'A.md.j2'}:1:" in err and "nosuchfilter" in err
+    assert f"{profile.templates / 'B.md.j2'}:2:7: no section with id 'nope'" in err
+    assert f"{profile.templates / 'C.md.j2'}:1:" in err and "no section with id 'missing'" in err

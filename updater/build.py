@@ -15,7 +15,7 @@ from updater.links import Targets, cv_urls, discover
 from updater.page.annotate import links as page_links
 from updater.pages import Page
 from updater.pages import discover as discover_pages
-from updater.render import load_templates, render_pages
+from updater.render import compile_templates, render_pages
 from updater.snapshot import Snapshot, load_snapshot, merge
 from updater.stats import SourceResult
 
@@ -64,12 +64,16 @@ def load_inputs(paths: Paths) -> Inputs:
     sorted by file, line and column."""
     problems: list[str] = []
     no_pages: tuple[Page, ...] = ()
-    no_templates: dict[str, jinja2.Template] = {}
-    cv = _collect(problems, lambda: load_cv(paths.data), CV())
+    cv = _collect(problems, lambda: load_cv(paths.data), None)
     pages = _collect(problems, lambda: discover_pages(paths.templates), no_pages)
-    templates = _collect(problems, lambda: load_templates(pages), no_templates)
-    old = _collect(problems, lambda: load_snapshot(paths.stats), Snapshot())
-    if problems:
+    templates, template_problems = compile_templates(pages)
+    old = _collect(problems, lambda: load_snapshot(paths.stats), None)
+    if cv is not None and old is not None and template_problems:
+        # The pages that compiled are rendered too, so that what fails only when a page runs
+        # (`cv.section("missing")`) is reported now, not once the other pages are fixed.
+        _collect(problems, lambda: draft(Inputs(cv, pages, templates, old)), None)
+    problems += template_problems
+    if problems or cv is None or old is None:
         raise ValidationFailed(sort_problems(problems))
     return Inputs(cv, pages, templates, old)
 

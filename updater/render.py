@@ -59,6 +59,14 @@ def newline_of(source: str) -> str:
 def load_templates(pages: tuple[Page, ...]) -> dict[str, jinja2.Template]:
     """Compile and statically check every page's template and the partials beside them
     (`_NAME.j2`); all problems are reported together, in line order."""
+    compiled, problems = compile_templates(pages)
+    if problems:
+        raise ValidationFailed(sort_problems(problems))
+    return compiled
+
+
+def compile_templates(pages: tuple[Page, ...]) -> tuple[dict[str, jinja2.Template], list[str]]:
+    """The templates that compiled clean, and every static problem of the others."""
     envs: dict[tuple[Path, str], jinja2.Environment] = {}
     compiled: dict[str, jinja2.Template] = {}
     problems: list[str] = []
@@ -69,9 +77,7 @@ def load_templates(pages: tuple[Page, ...]) -> dict[str, jinja2.Template]:
     for folder in sorted({page.template.parent for page in pages}):
         for path in sorted(folder.glob("_*.j2")):
             _load_page(path, envs, problems, partial=True)
-    if problems:
-        raise ValidationFailed(sort_problems(problems))
-    return compiled
+    return compiled, problems
 
 
 def _load_page(
@@ -131,10 +137,16 @@ def render_pages(
     # The live numbers go right after every tracked link a reader sees, page-wide: code,
     # comments and reference definitions are left alone, everything else kept byte for byte.
     badge_of = partial(badge, snapshot)
-    return {
-        name: annotate(render(template, {**context, "page": name}), badge_of)
-        for name, template in templates.items()
-    }
+    pages: dict[str, str] = {}
+    problems: list[str] = []
+    for name, template in templates.items():  # every page's error, not only the first's
+        try:
+            pages[name] = annotate(render(template, {**context, "page": name}), badge_of)
+        except InputError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ValidationFailed(sort_problems(problems))
+    return pages
 
 
 def render(template: jinja2.Template, context: Mapping[str, Any]) -> str:
@@ -157,6 +169,10 @@ def _runtime_problem(template: jinja2.Template, exc: BaseException, message: str
     source = _source_at(template, name)
     if attr and source is not None:
         column = find_column(source, line, attr[1] or attr[2], "attr" if attr[1] else "name")
+    section = re.match(r"no section with id '([^']*)'", message)
+    if section and source is not None and 0 < line <= len(lines := source.splitlines()):
+        call = re.search(rf"""section\(\s*["']{re.escape(section[1])}["']""", lines[line - 1])
+        column = call.start() + 1 if call else column
     return f"{name}:{line}:{column}: {message}"
 
 

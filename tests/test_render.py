@@ -123,7 +123,7 @@ def test_runtime_error_names_line_and_column_in_plain_words(profile: Paths) -> N
     with pytest.raises(InputError) as info:
         build(profile, None)
     assert str(info.value).endswith(
-        "README.md.j2:2:1: no section with id 'nope' in the data "
+        "README.md.j2:2:7: no section with id 'nope' in the data "
         "(ids: about, skills, biography, contacts); for a section that may be absent, test it "
         'first: {% if cv.has_section("nope") %}'
     )

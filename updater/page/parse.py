@@ -170,23 +170,19 @@ def _parse(text: str) -> Document:
     chars = _CharOffsets(body, starts[0])
     builder = _Builder(text, starts)
     event_of = builder.event
-    if chars.identity:
+    if chars.identity:  # an ASCII page: offsets are as given, no call per event
         base = starts[0]
         for event, span in pyromark.events_with_range(body, options=OPTIONS):
             event_of(event, span["start"] + base, span["end"] + base)
     else:
         for event, span in pyromark.events_with_range(body, options=OPTIONS):
             event_of(event, chars(span["start"]), chars(span["end"]))
-    definitions = [
-        Definition(
-            _label(text, chars(found["span"]["start"])),
-            found["dest"],
-            chars(found["span"]["start"]),
-            False,
-        )
+    # The first definition of each label (a later one is never used, so never checked).
+    starts_and_urls = sorted(
+        (chars(found["span"]["start"]), found["dest"])
         for found in pyromark.reference_definitions(body, options=OPTIONS).values()
-    ]
-    definitions.sort(key=lambda definition: definition.start)
+    )
+    definitions = [Definition(_label(text, at), url, at, False) for at, url in starts_and_urls]
     return builder.document(tuple(definitions))
 
 
@@ -577,10 +573,6 @@ def _with_images(link: Link, images: Sequence[Image], starts: Sequence[int]) -> 
     first = bisect.bisect_left(starts, link.start)
     last = bisect.bisect_left(starts, link.end, lo=first)
     return replace(link, images=tuple(images[first:last])) if last > first else link
-
-
-def _shifted(offsets: Callable[[int], int], base: int) -> Callable[[int], int]:
-    return lambda index: offsets(base + index)
 
 
 def _trim_autolink(url: str) -> str:

@@ -176,6 +176,7 @@ class Context:
 
 
 Found = tuple[int, str, str]  # (offset, rule, message)
+OTHER_THEME = {"dark": "light", "light": "dark"}
 
 
 def check(document: Document, context: Context) -> list[Finding]:
@@ -216,17 +217,21 @@ def _links(document: Document, context: Context) -> Iterator[Found]:
 def _linked_theme(link: Link) -> Iterator[Found]:
     """`[![icon](globe-light.svg)](url#gh-dark-mode-only)`: GitHub shows the link, image and
     all, only in the theme its URL names; an image there of the other theme is a mistake."""
-    url = link.url.lower()
-    for mode, wrong in (("dark", "light"), ("light", "dark")):
-        if url.endswith(f"#gh-{mode}-mode-only"):
-            for image in link.images:
-                if _theme_of(image.url.lower()) == wrong:
-                    yield (
-                        image.start,
-                        "theme-image",
-                        f"a link shown only in {mode} mode holds a {wrong} image: "
-                        f"{_short(image.url)}",
-                    )
+    mode = _mode_only(link.url)
+    for image in link.images if mode else ():
+        if _theme_of(image.url.lower()) == OTHER_THEME[mode]:
+            yield (
+                image.start,
+                "theme-image",
+                f"a link shown only in {mode} mode holds a {OTHER_THEME[mode]} image: "
+                f"{_short(image.url)}",
+            )
+
+
+def _mode_only(url: str) -> str:
+    """The theme a `#gh-dark-mode-only` or `#gh-light-mode-only` URL is shown in, else ""."""
+    lowered = url.lower()
+    return next((m for m in OTHER_THEME if lowered.endswith(f"#gh-{m}-mode-only")), "")
 
 
 def _definitions(document: Document, context: Context) -> Iterator[Found]:
@@ -358,13 +363,13 @@ def _joined(directory: Path, path: str) -> str:
 
 def _theme(image: Image) -> Iterator[Found]:
     url = image.url.lower()
-    for mode, wrong in (("dark", "light"), ("light", "dark")):
-        if url.endswith(f"#gh-{mode}-mode-only") and _theme_of(url) == wrong:
-            yield (
-                image.start,
-                "theme-image",
-                f"#gh-{mode}-mode-only image shows a {_theme_of(url)} image: {_short(image.url)}",
-            )
+    mode = _mode_only(url)
+    if mode and _theme_of(url) == OTHER_THEME[mode]:
+        yield (
+            image.start,
+            "theme-image",
+            f"#gh-{mode}-mode-only image shows a {_theme_of(url)} image: {_short(image.url)}",
+        )
     if image.tag is not None and image.tag.name == "source":
         media = (image.tag.get("media") or "").replace(" ", "").lower()
         for mode, wrong in (("dark", "light"), ("light", "dark")):

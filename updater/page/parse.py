@@ -288,12 +288,8 @@ class _Builder:
             self._flush()
 
     def _text(self, value: str, start: int, end: int) -> None:
-        if self.image is not None:
-            self._widen(self.image, start, end)
-            self.image.parts.append(value)
-            return
         self._inner(value, start, end)
-        if self.link is None:
+        if self.image is None and self.link is None:  # prose, not a label or an alt
             first = self.run[0]
             self.run = (start if first < 0 else first, end)
 

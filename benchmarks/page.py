@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 
 from updater.page.annotate import annotate  # noqa: E402
 from updater.page.check import Context, check  # noqa: E402
+from updater.page.github_html import Site, preview_document  # noqa: E402
 from updater.page.parse import parse  # noqa: E402
 from updater.page.preview import views  # noqa: E402
-from updater.page.render import Site, preview_document  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "page" / "corpus"
 SITE = Site("octo/octo", "main", frozenset({"README.md"}))

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURES
+from updater.page.github_html import Site
 from updater.page.parse import parse
 from updater.page.preview import CONTENT_WIDTH_PX, views
-from updater.page.render import Site
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM = next((path for name in BROWSERS if (path := shutil.which(name))), None)

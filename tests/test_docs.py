@@ -18,7 +18,7 @@ from updater.build import Paths, build
 from updater.cli import build_parser, main
 from updater.cv import parse_cv
 from updater.origin import DISTRIBUTION
-from updater.page.render import slug
+from updater.page.github_html import slug
 from updater.snapshot import parse_snapshot
 
 MANUAL = ROOT / "docs" / "README.md"

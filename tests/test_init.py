@@ -19,8 +19,8 @@ from updater.cv import load_cv
 from updater.errors import InputError
 from updater.origin import default_branch, find_pin, github_repo, profile_owner
 from updater.pages import discover
-from updater.render import load_templates, render
 from updater.snapshot import Snapshot, load_snapshot
+from updater.templates import load_templates, render
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 PIN = ["--action-repo", "octo/updater", "--action-ref", SHA]

@@ -12,8 +12,8 @@ from updater.build import Paths
 from updater.cli import main
 from updater.errors import ValidationFailed
 from updater.pages import discover
-from updater.render import CONTEXT_TYPES, load_templates, make_environment
 from updater.templatecheck import check_template, plain_undefined
+from updater.templates import CONTEXT_TYPES, load_templates, make_environment
 
 
 def check(source: str) -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from updater.render import newline_of
+from updater.templates import newline_of
 
 # Everything Jinja would read as the start of a tag, comment or statement; and the carriage
 # returns it would turn into the template's one kind of line ending (all of them, or in a CRLF
@@ -50,7 +50,7 @@ def to_template(text: str, name: str) -> str:
     newline = newline_of(text)
     bom = BOM if text.startswith(BOM) else ""
     # Jinja writes one kind of line ending: a CRLF file keeps its own through the environment
-    # (render.newline_of); any other carriage return is written out as an expression.
+    # (templates.newline_of); any other carriage return is written out as an expression.
     escape = _ESCAPE_CRLF_RE if newline == "\r\n" else _ESCAPE_LF_RE
     body = escape.sub(_expression, text.removeprefix(bom))
     return bom + HEADER.format(name=name).replace("\n", newline) + body

@@ -15,9 +15,9 @@ from updater.links import Targets, cv_urls, discover
 from updater.page.annotate import links as page_links
 from updater.pages import Page
 from updater.pages import discover as discover_pages
-from updater.render import compile_templates, render_pages
 from updater.snapshot import Snapshot, load_snapshot, merge
 from updater.stats import SourceResult
+from updater.templates import compile_templates, render_pages
 
 Fetcher = Callable[[Targets, Snapshot], tuple[SourceResult, ...]]
 T = TypeVar("T")

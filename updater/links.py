@@ -15,7 +15,6 @@ Kind = Literal["repo", "model", "dataset", "space", "paper"]
 
 _NAME = r"[A-Za-z0-9_.-]+"
 _END = r"(?=[)\s\"'<>]|$)"
-# Kept for render.py until it moves to badges.badge(): a repository link found in text.
 
 _GITHUB_RE = re.compile(rf"https?://(?:www\.)?github\.com/({_NAME})/({_NAME}?)(?:\.git)?/?")
 # First path segments of github.com that are pages, not accounts.

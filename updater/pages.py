@@ -1,4 +1,8 @@
-"""Which pages exist: every `templates/NAME.j2` renders to `NAME` at the repository root."""
+"""Which pages exist: every `templates/NAME.j2` renders to `NAME` at the repository root.
+
+The one answer for every command: the pipeline asks which templates make pages (`discover`),
+`check` and `preview` ask which rendered pages are on disk (`rendered`), and where a page sits
+in its repository (`repository_root`, `repository_path`)."""
 
 from __future__ import annotations
 
@@ -55,3 +59,34 @@ def discover(template_dir: Path) -> tuple[Page, ...]:
             "run `updater init` or add one"
         )
     return tuple(sorted(pages, key=lambda p: (p.name != MAIN_PAGE, p.name)))
+
+
+def rendered(root: Path, template_dir: Path | None = None) -> list[Path]:
+    """The rendered pages on disk, README.md first; just README.md without a templates folder."""
+    templates = root / "templates" if template_dir is None else template_dir
+    if not templates.is_dir():
+        return [root / MAIN_PAGE]
+    names = {path.name.removesuffix(SUFFIX) for path in templates.glob("*" + SUFFIX)}
+    found = sorted(
+        (root / name for name in names if (root / name).is_file()),
+        key=lambda path: (path.name != MAIN_PAGE, path.name),
+    )
+    return found or [root / MAIN_PAGE]
+
+
+def repository_root(page: Path) -> Path:
+    """The git work tree holding the page (the nearest folder up with `.git`), else the page's
+    folder: where a link to `/assets/x.png` points."""
+    folder = page.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+def repository_path(page: Path, root: Path) -> str:
+    """The page's path in the repository (`docs/README.md`), or its name when outside it."""
+    try:
+        return page.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return page.name

@@ -6,8 +6,8 @@ import pytest
 
 from tests.page.helpers import PAGE_FIXTURES
 from updater.page.annotate import PageLink, annotate, links
+from updater.page.github_html import Site, render
 from updater.page.parse import parse
-from updater.page.render import Site, render
 
 BADGE = " <sub>★ 1.2k</sub>"
 REPO = "https://github.com/octo/repo"

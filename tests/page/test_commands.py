@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from updater.cli import main
-from updater.page.pages import discover
+from updater.pages import rendered
 
 
 def repository(root: Path, pages: dict[str, str], templated: bool = True) -> Path:
@@ -19,14 +19,14 @@ def repository(root: Path, pages: dict[str, str], templated: bool = True) -> Pat
     return root
 
 
-def test_discover_takes_rendered_templates_readme_first(tmp_path: Path) -> None:
+def test_rendered_takes_rendered_templates_readme_first(tmp_path: Path) -> None:
     repository(tmp_path, {"RESUME.md": "x", "README.md": "x", "A.md": "x"})
     (tmp_path / "templates" / "UNRENDERED.md.j2").write_text("x", encoding="utf-8")
-    assert [p.name for p in discover(tmp_path)] == ["README.md", "A.md", "RESUME.md"]
+    assert [p.name for p in rendered(tmp_path)] == ["README.md", "A.md", "RESUME.md"]
 
 
-def test_discover_without_templates_is_the_readme(tmp_path: Path) -> None:
-    assert discover(tmp_path) == [tmp_path / "README.md"]
+def test_rendered_without_templates_is_the_readme(tmp_path: Path) -> None:
+    assert rendered(tmp_path) == [tmp_path / "README.md"]
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pytest
 
 from tests.page.helpers import PAGE_FIXTURES
 from updater.cli import main
+from updater.page.github_html import Site, render
 from updater.page.parse import parse
 from updater.page.preview import stylesheet, views
-from updater.page.render import Site, render
 
 FEATURES = PAGE_FIXTURES / "preview"
 SITE = Site("octo/octo", "main", frozenset({"README.md", "RESUME.md"}))

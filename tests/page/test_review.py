@@ -13,8 +13,8 @@ import pytest
 from tests.page.helpers import PAGE_FIXTURES, findings, rules
 from updater.cli import main
 from updater.page.check import Finding
+from updater.page.github_html import Site, preview_document, render
 from updater.page.parse import parse
-from updater.page.render import Site, preview_document, render
 
 SITE = Site("a/a", "main", frozenset({"README.md", "docs/README.md", "docs/RESUME.md"}))
 

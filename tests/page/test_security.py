@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.page.helpers import findings
+from updater.page.github_html import Site, render
 from updater.page.parse import parse
-from updater.page.render import Site, render
 from updater.page.sanitize import scheme, srcset_candidates
 
 VECTORS = {

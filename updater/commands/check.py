@@ -12,8 +12,8 @@ from updater.errors import InputError
 from updater.files import read_text
 from updater.page.check import ERROR, Context, Finding, anchors
 from updater.page.check import check as lint
-from updater.page.pages import discover, repository_root
 from updater.page.parse import Document, parse
+from updater.pages import rendered, repository_root
 from updater.words import count
 
 log = logging.getLogger("updater")
@@ -32,7 +32,7 @@ def check(
 
     `root` is the repository a link to `/x` points into: by default the git work tree holding
     each page, else the page's folder."""
-    paths = list(files) or discover(root or Path())
+    paths = list(files) or rendered(root or Path())
     documents = {path: _parse(path) for path in paths}
     pages = {str(path.resolve()): anchors(document) for path, document in documents.items()}
     findings: list[Finding] = []

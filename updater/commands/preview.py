@@ -9,9 +9,9 @@ from pathlib import Path
 
 from updater.errors import InputError
 from updater.files import read_text, write_atomic
-from updater.page.pages import discover, repository_path, repository_root
+from updater.page.github_html import Site, file_name, preview_document
 from updater.page.preview import views
-from updater.page.render import Site, file_name, preview_document
+from updater.pages import rendered, repository_path, repository_root
 from updater.words import count
 
 log = logging.getLogger("updater")
@@ -28,11 +28,11 @@ def preview(  # noqa: PLR0917 - one value per option
     """Write OUTPUT_DIR/PATH.html and PATH.dark.html per page (PATH: the page's path in the
     repository, so docs/README.md and README.md do not overwrite each other); with
     open_browser, show the first."""
-    pages = list(files) or discover(root or Path())
+    pages = list(files) or rendered(root or Path())
     if root is None:
         root = repository_root(pages[0]) if files else Path()
     names = [repository_path(path, root) for path in pages]
-    known = {repository_path(path, root) for path in discover(root)}
+    known = {repository_path(path, root) for path in rendered(root)}
     site = Site(repo, branch, frozenset(known | set(names)))
     for path, name in zip(pages, names, strict=True):
         text = read_text(path)

@@ -16,9 +16,9 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from updater.page.github_html import Slugger, slug
 from updater.page.parse import Document, no_cycle_collection
 from updater.page.records import Image, Link, Tag
-from updater.page.render import Slugger, slug
 from updater.page.sanitize import (
     TAGS,
     attribute_kept,

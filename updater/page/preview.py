@@ -8,8 +8,8 @@ from functools import cache
 from html import escape
 from importlib.resources import files
 
+from updater.page.github_html import THEMES, Site, body, file_name, themed
 from updater.page.parse import Document
-from updater.page.render import THEMES, Site, body, file_name, themed
 
 # The profile README box sits in a column about 880 px wide on github.com.
 CONTENT_WIDTH_PX = 848

@@ -15,9 +15,9 @@ from updater.build import Paths, build
 from updater.errors import InputError
 from updater.page.annotate import annotate
 from updater.pages import discover
-from updater.render import load_templates, make_environment
 from updater.snapshot import Snapshot, load_snapshot
 from updater.stats import ModelStats, RepoStats
+from updater.templates import load_templates, make_environment
 
 T = "2026-11-20T03:17:00Z"
 

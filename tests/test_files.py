@@ -59,7 +59,7 @@ def test_existing_file_keeps_its_mode(tmp_path: Path, before: int) -> None:
     path.write_text("old\n", encoding="utf-8")
     path.chmod(before)
     with umask(0o077):
-        assert write_atomic(path, "new\n")
+        assert write_atomic(path, "new\n", tmp_path)
     assert mode(path) == before
     assert path.read_text(encoding="utf-8") == "new\n"
 
@@ -68,7 +68,7 @@ def test_existing_file_keeps_its_mode(tmp_path: Path, before: int) -> None:
 def test_new_file_follows_the_umask(tmp_path: Path, mask: int, expected: int) -> None:
     path = tmp_path / "sub" / "README.md"
     with umask(mask):
-        assert write_atomic(path, "new\n")
+        assert write_atomic(path, "new\n", tmp_path)
     assert mode(path) == expected
 
 
@@ -79,7 +79,7 @@ def test_symlink_is_written_through(tmp_path: Path) -> None:
     target.chmod(0o640)
     link = tmp_path / "README.md"
     link.symlink_to(Path("real") / "README.md")
-    assert write_atomic(link, "new\n")
+    assert write_atomic(link, "new\n", tmp_path)
     assert link.is_symlink()
     assert target.read_text(encoding="utf-8") == "new\n"
     assert mode(target) == 0o640
@@ -89,7 +89,7 @@ def test_symlink_is_written_through(tmp_path: Path) -> None:
 def test_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
     link = tmp_path / "README.md"
     link.symlink_to("README.real.md")
-    assert write_atomic(link, "new\n")
+    assert write_atomic(link, "new\n", tmp_path)
     assert link.is_symlink() and (tmp_path / "README.real.md").read_text() == "new\n"
 
 
@@ -98,7 +98,7 @@ def test_unchanged_file_is_not_rewritten(tmp_path: Path) -> None:
     path.write_text("same\n", encoding="utf-8")
     os.utime(path, ns=(1_000_000_000, 1_000_000_000))
     inode = path.stat().st_ino
-    assert write_atomic(path, "same\n") is False
+    assert write_atomic(path, "same\n", tmp_path) is False
     assert path.stat().st_mtime_ns == 1_000_000_000 and path.stat().st_ino == inode
 
 
@@ -132,7 +132,7 @@ def test_a_failed_rename_restores_the_files_already_replaced(tmp_path: Path) -> 
     second.write_text("old b\n", encoding="utf-8")
     first.chmod(0o640)
     with immutable(second), pytest.raises(InputError, match=f"{second}: cannot write"):
-        write_files({first: "new a\n", second: "new b\n", third: "new c\n"})
+        write_files({first: "new a\n", second: "new b\n", third: "new c\n"}, tmp_path)
     assert first.read_text(encoding="utf-8") == "old a\n" and mode(first) == 0o640
     assert second.read_text(encoding="utf-8") == "old b\n"
     assert not third.exists()
@@ -142,7 +142,7 @@ def test_a_failed_rename_restores_the_files_already_replaced(tmp_path: Path) -> 
 def test_write_files_reports_what_changed(tmp_path: Path) -> None:
     same, other = tmp_path / "same.md", tmp_path / "other.md"
     same.write_text("x\n", encoding="utf-8")
-    assert write_files({same: "x\n", other: "y\n"}) == {same: False, other: True}
+    assert write_files({same: "x\n", other: "y\n"}, tmp_path) == {same: False, other: True}
 
 
 @pytest.mark.parametrize(
@@ -156,13 +156,13 @@ def test_reads_name_binary_and_non_utf8_files(tmp_path: Path, content: bytes, me
     path = tmp_path / "README.md"
     path.write_bytes(content)
     with pytest.raises(InputError, match=f"^{re.escape(str(path) + message)}$"):
-        read_text(path)
+        read_text(path, tmp_path)
 
 
 def test_reading_a_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=f"^{tmp_path}: is a folder, expected a file$"):
-        read_text(tmp_path)
-    assert read_text(tmp_path / "absent.md") is None
+        read_text(tmp_path, tmp_path)
+    assert read_text(tmp_path / "absent.md", tmp_path) is None
 
 
 @pytest.mark.parametrize("command", ["check", "preview", "render --check"])

@@ -23,6 +23,16 @@ import jinja2
 from jinja2 import nodes
 
 
+class TemplateRefused(jinja2.TemplateError):
+    """A template the loader will not read: outside the templates folder, not a regular file,
+    too large. The message names the path and why."""
+
+
+# Blocks inside blocks: Python's compiler stops at 100 levels of indentation, and Jinja's code
+# uses a few per block; a real page nests under ten.
+MAX_NESTING = 40
+
+
 @dataclass(frozen=True)
 class Rec:
     """A record (pydantic model or dataclass) whose fields are known."""
@@ -295,6 +305,15 @@ class _Checker:
         return Typed(base.ty if isinstance(node.arg, nodes.Slice) else UNKNOWN, base.path)
 
     def member(self, node: nodes.Node, base: Typed, attr: str) -> Typed:
+        if attr.startswith("_"):
+            self.report(
+                node.lineno,
+                "attr",
+                attr,
+                f"{attr}: not allowed: templates run sandboxed and see fields of the data, "
+                "never names starting with _ (Python internals)",
+            )
+            return Typed(UNKNOWN)
         found = _attribute(base.ty, attr)
         path = f"{base.path}.{attr}" if base.path else None
         if found is not None:
@@ -480,7 +499,49 @@ def check_template(
     )
     checker.body(tree.body, {})
     found = [f"{filename}:{line}:{col}: {msg}" for line, col, msg in sorted(checker.problems)]
-    return found + _missing_templates(env, tree, filename, source)
+    deep = _too_deep(tree, filename, source)
+    return found + deep + _missing_templates(env, tree, filename, source)
+
+
+def _too_deep(tree: nodes.Template, filename: str, source: str) -> list[str]:
+    """The first block nested more than MAX_NESTING deep, at its tag."""
+    todo: list[tuple[nodes.Node, int]] = [(tree, 0)]
+    while todo:
+        node, depth = todo.pop()
+        block = isinstance(node, nodes.Stmt) and bool(getattr(node, "body", None))
+        depth += block
+        if depth > MAX_NESTING:
+            return [_nesting_message(filename, source, node.lineno)]
+        todo += [(child, depth) for child in node.iter_child_nodes()]
+    return []
+
+
+def _nesting_message(filename: str, source: str, line: int) -> str:
+    lines = source.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    column = (text.find("{%") + 1) or 1
+    return (
+        f"{filename}:{line}:{column}: blocks nested more than {MAX_NESTING} deep here: "
+        "move the inner part into a macro, or flatten the conditions (`{% if a and b %}`)"
+    )
+
+
+def nesting_problem(filename: str, source: str) -> str:
+    """Where a template too deeply nested for the parser or Python's compiler first goes past
+    MAX_NESTING open blocks (by its tags), or its first line."""
+    depth = 0
+    for match in _TAG_RE.finditer(source):
+        name = match["name"]
+        if name in _BLOCK_TAGS or (name == "set" and "=" not in (match["rest"] or "")):
+            depth += 1
+            if depth > MAX_NESTING:
+                return _nesting_message(filename, source, source.count("\n", 0, match.start()) + 1)
+        elif name is not None and name.startswith("end"):
+            depth -= 1
+    return (
+        f"{filename}:1:1: nested too deeply for Python to compile (blocks or brackets): "
+        "move parts into macros, or flatten the conditions"
+    )
 
 
 def _missing_templates(
@@ -494,6 +555,9 @@ def _missing_templates(
             continue
         try:
             env.get_template(name)
+        except TemplateRefused as exc:
+            column = find_column(source, node.lineno, name, "string")
+            problems.append(f"{filename}:{node.lineno}:{column}: {exc.message}")
         except jinja2.TemplateNotFound:
             column = find_column(source, node.lineno, name, "string")
             problems.append(

@@ -41,14 +41,15 @@ TEMP_RE = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC | os.O_NOFOLLOW
 
 
-def inside(path: Path, root: Path, verb: str = "read") -> Path:
-    """The real path of `path` (symlinks resolved), which must lie inside the real root."""
+def inside(path: Path, root: Path, verb: str = "read", area: str = "the repository") -> Path:
+    """The real path of `path` (symlinks resolved), which must lie inside the real root
+    (`area` names it in the message)."""
     real = Path(os.path.realpath(path))
     base = Path(os.path.realpath(root))
     if real != base and base not in real.parents:
         raise InputError(
-            f"{path}: resolves to {real}, outside the repository {base}: updater does not {verb} "
-            "files outside it (symlinks included); put the file itself in the repository"
+            f"{path}: resolves to {real}, outside {area} {base}: updater does not {verb} "
+            f"files outside it (symlinks included); put the file itself in {area}"
         )
     return real
 
@@ -63,14 +64,16 @@ def read_text(path: Path, root: Path, limit: int = MAX_TEXT_BYTES) -> str | None
     return None if data is None else decode_text(path, data)
 
 
-def read_bytes(path: Path, root: Path, limit: int = MAX_TEXT_BYTES) -> bytes | None:
+def read_bytes(
+    path: Path, root: Path, limit: int = MAX_TEXT_BYTES, *, area: str = "the repository"
+) -> bytes | None:
     """The one way to read a file: its bytes, or None when it does not exist.
 
     Before reading, the path must resolve inside `root` and be a regular file of at most
     `limit` bytes; anything else is an InputError naming the path. The file is opened without
     blocking and checked on the open descriptor, so a FIFO or a device is never read.
     """
-    real = inside(path, root)
+    real = inside(path, root, area=area)
     try:
         fd = os.open(real, _OPEN_FLAGS)
     except FileNotFoundError:

@@ -28,9 +28,10 @@ class TemplateRefused(jinja2.TemplateError):
     too large. The message names the path and why."""
 
 
-# Blocks inside blocks: Python's compiler stops at 100 levels of indentation, and Jinja's code
-# uses a few per block; a real page nests under ten.
-MAX_NESTING = 40
+# Blocks inside blocks: Python's compiler stops at 100 levels of indentation and Jinja's code
+# takes up to five per `{% for %}` (20 nested loops in a macro compile, 21 do not); a real page
+# nests under ten.
+MAX_NESTING = 20
 
 
 @dataclass(frozen=True)
@@ -511,36 +512,45 @@ def _too_deep(tree: nodes.Template, filename: str, source: str) -> list[str]:
         block = isinstance(node, nodes.Stmt) and bool(getattr(node, "body", None))
         depth += block
         if depth > MAX_NESTING:
-            return [_nesting_message(filename, source, node.lineno)]
+            line, column = _deepest_tag(source) or (node.lineno, 1)
+            return [_nesting_message(filename, line, column)]
         todo += [(child, depth) for child in node.iter_child_nodes()]
     return []
 
 
-def _nesting_message(filename: str, source: str, line: int) -> str:
-    lines = source.splitlines()
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
-    column = (text.find("{%") + 1) or 1
+def _nesting_message(filename: str, line: int, column: int) -> str:
     return (
         f"{filename}:{line}:{column}: blocks nested more than {MAX_NESTING} deep here: "
         "move the inner part into a macro, or flatten the conditions (`{% if a and b %}`)"
     )
 
 
-def nesting_problem(filename: str, source: str) -> str:
-    """Where a template too deeply nested for the parser or Python's compiler first goes past
-    MAX_NESTING open blocks (by its tags), or its first line."""
+def _deepest_tag(source: str) -> tuple[int, int] | None:
+    """Line and column of the first block tag past MAX_NESTING open blocks, by its tags."""
     depth = 0
     for match in _TAG_RE.finditer(source):
         name = match["name"]
         if name in _BLOCK_TAGS or (name == "set" and "=" not in (match["rest"] or "")):
             depth += 1
             if depth > MAX_NESTING:
-                return _nesting_message(filename, source, source.count("\n", 0, match.start()) + 1)
+                line = source.count("\n", 0, match.start()) + 1
+                return line, match.start() - (source.rfind("\n", 0, match.start()) + 1) + 1
         elif name is not None and name.startswith("end"):
             depth -= 1
+    return None
+
+
+def nesting_problem(filename: str, source: str) -> str:
+    """A template too deeply nested for Jinja's parser or Python's compiler: at the first tag
+    past MAX_NESTING open blocks, else on the line with the most brackets."""
+    deepest = _deepest_tag(source)
+    if deepest is not None:
+        return _nesting_message(filename, *deepest)
+    lines = source.splitlines() or [""]
+    line = max(range(len(lines)), key=lambda i: sum(map(lines[i].count, "([{"))) + 1
     return (
-        f"{filename}:1:1: nested too deeply for Python to compile (blocks or brackets): "
-        "move parts into macros, or flatten the conditions"
+        f"{filename}:{line}:1: nested too deeply for Python to compile (blocks or brackets): "
+        "move parts into macros or variables, or flatten the conditions"
     )
 
 

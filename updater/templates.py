@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 from pydantic import BaseModel
 
 from updater.badges import Totals, badge, humanize, totals
@@ -60,6 +60,7 @@ RENDER_SECONDS = 120.0  # without a deadline (validate, tests): far above any re
 # in tens of milliseconds): numbers fetched late are still shown, not lost to the clock.
 MIN_RENDER_SECONDS = 1.0
 _TICK_EVERY = 256  # loop items between two looks at the clock
+TEMPLATES_AREA = "the templates folder"
 
 
 class RenderDeadline(Exception):
@@ -83,13 +84,13 @@ class EmptyValue(jinja2.UndefinedError):
 
 @dataclass
 class _Run:
-    remaining: Callable[[], float]
+    remaining: Callable[[], float]  # seconds left of the deadline
+    floor_at: float  # time.monotonic() before which rendering goes on regardless
     origins: dict[int, tuple[str, tuple[str | int, ...]]] = field(default_factory=dict)
     source: YamlDocument | None = None
-    ticks: int = 0
 
     def check(self) -> None:
-        if self.remaining() <= 0:
+        if self.remaining() <= 0 and time.monotonic() >= self.floor_at:
             raise RenderDeadline
 
 
@@ -314,6 +315,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return super().call(__context, __obj, *args, **kwargs)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, str) and attribute in {"format", "format_map"}:
+            _check_format(obj)  # the sandbox hands out its own wrapper of str.format
         return _missing(obj, attribute, super().getattr(obj, attribute))
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -359,12 +362,22 @@ class TemplateLoader(jinja2.BaseLoader):
             ) from exc
         path = self.folder.joinpath(*pieces)
         try:
-            data = read_bytes(path, self.folder)
+            data = read_bytes(path, self.folder, area=TEMPLATES_AREA)
         except InputError as exc:
             raise TemplateRefused(str(exc)) from exc
         if data is None:
             raise jinja2.TemplateNotFound(template)
         return decode_text(path, data, nul_is_binary=False), str(path), lambda: True
+
+
+def _range(*args: int) -> range:
+    """`range()` in a template: at most MAX_RANGE numbers, as Jinja's sandbox allows."""
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise TooLarge(
+            f"range() of {len(numbers)} numbers: a template may loop over at most {MAX_RANGE}"
+        )
+    return numbers
 
 
 def _link_filter(text: str, url: str | None) -> str:
@@ -389,6 +402,7 @@ def make_environment(template_dir: Path, newline: str = "\n") -> Sandbox:
     )
     env.template_class = BoundedTemplate
     del env.globals["lipsum"]  # lorem ipsum of any length: nothing a page needs
+    env.globals["range"] = _range
     for name in _COUNT_FILTERS:
         env.filters[name] = _bounded_filter(name, env.filters[name])
     env.filters["join"] = _join_filter(env.filters["join"])
@@ -438,7 +452,8 @@ def _load_page(
 ) -> jinja2.Template | None:
     """One template, checked then compiled; its problems are added to `problems`."""
     try:
-        source = decode_text(path, read_bytes(path, path.parent) or b"", nul_is_binary=False)
+        data = read_bytes(path, path.parent, area=TEMPLATES_AREA)
+        source = decode_text(path, data or b"", nul_is_binary=False)
     except InputError as exc:
         problems.append(with_position(str(exc)))
         return None
@@ -502,12 +517,13 @@ def render_pages(
     *,
     source: YamlDocument | None = None,
     remaining: Callable[[], float] | None = None,
+    min_seconds: float = MIN_RENDER_SECONDS,
 ) -> dict[str, str]:
     """Every page's text for this data and these numbers. Same inputs, same bytes.
 
     `source` (the parsed data file) places a missing value in it; `remaining` gives the
-    seconds left of the deadline (at least MIN_RENDER_SECONDS are given; without it,
-    RENDER_SECONDS)."""
+    seconds left of the deadline (default RENDER_SECONDS from now); rendering stops once
+    they are spent and at least `min_seconds` have passed."""
     numbers = totals(snapshot, targets)
     context: dict[str, Any] = {
         "cv": cv,
@@ -515,8 +531,8 @@ def render_pages(
         "totals": numbers,
         "pages": tuple(templates),
     }
-    seconds = RENDER_SECONDS if remaining is None else max(remaining(), MIN_RENDER_SECONDS)
-    run = _Run(_seconds_from_now(seconds), source=source)
+    clock = remaining or _seconds_from_now(RENDER_SECONDS)
+    run = _Run(clock, time.monotonic() + min_seconds, source=source)
     for label in ("cv", "snapshot", "totals"):
         _origins(context[label], label, (), run.origins)
     # The live numbers go right after every tracked link a reader sees, page-wide: code,
@@ -596,8 +612,9 @@ def _refused(exc: Exception) -> str:
     if isinstance(exc, TemplateRefused):
         return str(exc.message or exc)
     return (
-        f"not allowed: {exc}; templates run sandboxed: they see the data (cv, snapshot, "
-        "totals, page, pages) and its fields, not Python internals or the environment"
+        f"not allowed: {str(exc).rstrip('.')}; templates run sandboxed: they see the data "
+        "(cv, snapshot, totals, page, pages) and its fields, not Python internals or the "
+        "environment"
     )
 
 
@@ -626,12 +643,15 @@ def _empty_message(template: jinja2.Template, exc: EmptyValue) -> str:
     where = missing.where()
     name, line = _template_line(template, exc)
     guard = _guard_expression(_source_at(template, name), line, missing) or where
+    number = missing._label in {"totals", "snapshot"}
+    fix = (
+        f"guard it with {{% if {guard} is not none %}}"
+        if number
+        else (f"set it, or guard it with {{% if {guard} %}}")
+    )
     if exc.attr is not None:
-        return (
-            f"{where} is empty, so it has no field '{exc.attr}': {_origin(missing)}; set it, "
-            f"or guard it with {{% if {guard} %}}"
-        )
-    return f"{where} is empty: {_origin(missing)}; set it, or guard it with {{% if {guard} %}}"
+        return f"{where} is empty, so it has no field '{exc.attr}': {_origin(missing)}; {fix}"
+    return f"{where} is empty: {_origin(missing)}; {fix}"
 
 
 def _origin(missing: Missing) -> str:
@@ -697,7 +717,7 @@ def _source_at(template: jinja2.Template, filename: str) -> str | None:
     """The text of the template (or partial) that failed, to find the column in it."""
     folder = Path(template.filename or filename).parent
     try:
-        data = read_bytes(Path(filename), folder)
+        data = read_bytes(Path(filename), folder, area=TEMPLATES_AREA)
     except InputError:
         return None
     return None if data is None else data.decode("utf-8", errors="replace")

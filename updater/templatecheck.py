@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 import types
 import typing
@@ -125,6 +126,7 @@ def _is_abc(origin: Any, name: str) -> bool:
     return getattr(origin, "__module__", "") == "collections.abc" and origin.__name__ == name
 
 
+@functools.cache  # the records never change; the hints are read once per class
 def _fields(cls: type) -> dict[str, Any] | None:
     """A record's fields and their annotations; None for a class that is not a record."""
     if not (hasattr(cls, "model_fields") or dataclasses.is_dataclass(cls)):

@@ -453,7 +453,9 @@ def _load_page(
     """One template, checked then compiled; its problems are added to `problems`."""
     try:
         data = read_bytes(path, path.parent, area=TEMPLATES_AREA)
-        source = decode_text(path, data or b"", nul_is_binary=False)
+        if data is None:  # a symlink to nothing
+            raise InputError(f"{path}: no such file (a link to a file that does not exist?)")
+        source = decode_text(path, data, nul_is_binary=False)
     except InputError as exc:
         problems.append(with_position(str(exc)))
         return None

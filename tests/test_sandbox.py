@@ -193,8 +193,8 @@ def test_a_page_over_the_cap_is_not_written(
     profile: Paths, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # What `check` and `render --check` read back is what render may write.
-    (profile.templates / "_big.j2").write_text("x" * (9 * 1024 * 1024) + "\n", encoding="utf-8")
-    template(profile, '# x\n{% include "_big.j2" %}{% include "_big.j2" %}\n')
+    (profile.templates / "_big.j2").write_text("x" * (1024 * 1024) + "\n", encoding="utf-8")
+    template(profile, '# x\n{% for i in range(17) %}{% include "_big.j2" %}{% endfor %}\n')
     assert run("render", profile) == 2
     err = capsys.readouterr().err
     assert "README.md.j2:1:1: the page it renders is larger than 16 MB, the most check and " in err
@@ -375,3 +375,20 @@ def test_the_seed_page_renders_byte_for_byte_in_the_sandbox(fixed_stats: Paths) 
     expected = (Path(__file__).parent / "fixtures/seed/README.expected.md").read_bytes()
     assert fixed_stats.page("README.md").read_bytes() == expected
     assert not [p for p in os.listdir(fixed_stats.root) if p.endswith(".tmp")]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{% include "../data/cv.yaml" %}', "2:12: '../data/cv.yaml': names a file outside the "),
+        ('{% set n = "../data/cv.yaml" %}{% include n %}', "2:1: '../data/cv.yaml': names a file "),
+        ('{% include "/etc/passwd" %}', "2:12: '/etc/passwd': no such template beside the pages"),
+    ],
+)
+def test_includes_reach_only_the_templates_folder(
+    profile: Paths, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    template(profile, f"# x\n{text}\n")
+    assert run("render", profile) == 2
+    assert f"README.md.j2:{message}" in capsys.readouterr().err
+    assert nothing_written(profile)

@@ -112,7 +112,7 @@ def measure(
 
 def committed_cv(fakes: Fakes) -> Targets:
     populate(fakes.github, fakes.hub, scholar=fakes.scholar)
-    cv = load_cv(ROOT / "tests/fixtures/seed/data/cv.yaml")  # the seed profile's links
+    cv = load_cv(ROOT / "tests/fixtures/seed/data/cv.yaml", ROOT)  # the seed profile's links
     return discover(cv_urls(cv), cv.tracking.github_user)
 
 

@@ -82,7 +82,7 @@ def test_totals_unknown_are_none() -> None:
 def test_badges_match_the_golden_readme() -> None:
     """Every badge in the golden README is exactly what badge() gives for its link."""
     golden = (FIXTURES / "seed" / "README.expected.md").read_text(encoding="utf-8")
-    snapshot = load_snapshot(FIXTURES / "seed" / "stats.json")
+    snapshot = load_snapshot(FIXTURES / "seed" / "stats.json", FIXTURES)
     found = re.findall(r"\]\((https://[^)\s]+)\)( <sub>[^<]*</sub>)?", golden)
     badged = [(url, sub) for url, sub in found if sub]
     assert len(badged) >= 5

@@ -55,7 +55,7 @@ def render_example(files: dict[str, str], folder: Path) -> dict[str, str]:
         if "/" in path:
             (folder / path).parent.mkdir(parents=True, exist_ok=True)
             (folder / path).write_text(text, encoding="utf-8")
-    paths = Paths(folder / "data/cv.yaml", folder / "data/stats.json", folder / "templates")
+    paths = Paths(folder / "data/cv.yaml", folder / "data/stats.json", folder / "templates", folder)
     return dict(build(paths, None).pages)
 
 

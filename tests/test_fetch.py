@@ -73,7 +73,7 @@ def test_live_render_through_main(
     )
     # One request per source: GraphQL, the author list, one paper batch.
     assert github.count() == 1 and hub.count() == 1 and fake_scholar.count() == 1
-    snapshot = load_snapshot(profile.stats)
+    snapshot = load_snapshot(profile.stats, profile.root)
     assert len(snapshot.repositories) == 15 and len(snapshot.models) == 5
     assert snapshot.paper("ARXIV:2502.18934") == PaperStats(
         "ARXIV:2502.18934", snapshot.papers["arxiv:2502.18934"].fetched_at, 1_234
@@ -139,7 +139,7 @@ def test_failures_keep_the_last_known_numbers(
         )
         assert reason in summary
         assert "<sub>★ 6k stars on GitHub" in readme  # the old total
-        kept = load_snapshot(fixed_stats.stats).repo("hyunwoongko/kss")
+        kept = load_snapshot(fixed_stats.stats, fixed_stats.root).repo("hyunwoongko/kss")
         assert kept is not None and kept.fetched_at == "2026-11-20T03:17:00Z"
     elif source == "hub":
         assert (
@@ -184,7 +184,7 @@ def test_renamed_repository_moves_to_its_new_key(
     assert (
         "kakaobrain/pororo was renamed to kakaobrain/pororo-nlp: update data/cv.yaml" in caplog.text
     )
-    snapshot = load_snapshot(fixed_stats.stats)
+    snapshot = load_snapshot(fixed_stats.stats, fixed_stats.root)
     assert "kakaobrain/pororo" not in snapshot.repositories
     assert snapshot.renamed == {"kakaobrain/pororo": "kakaobrain/pororo-nlp"}
     assert "[Pororo](https://github.com/kakaobrain/pororo) <sub>★ 1.3k</sub>" in fixed_stats.page(
@@ -263,7 +263,10 @@ def test_deadline_option_is_honoured(
 
 def test_committed_snapshot_fixture_is_untouched() -> None:
     assert shutil.disk_usage(FIXTURES)  # the fixtures folder exists
-    assert load_snapshot(FIXTURES / "seed" / "stats.json").repo("hyunwoongko/kss") is not None
+    assert (
+        load_snapshot(FIXTURES / "seed" / "stats.json", FIXTURES).repo("hyunwoongko/kss")
+        is not None
+    )
 
 
 # --- renames that stop holding ------------------------------------------------------------
@@ -280,7 +283,7 @@ def test_an_old_name_taken_by_another_repository_drops_the_rename_with_a_warning
     github.add("kakaobrain/pororo", stars=3)
     caplog.set_level(logging.INFO, logger="updater")
     assert fast_render(fixed_stats, live_env) == 0
-    snapshot = load_snapshot(fixed_stats.stats)
+    snapshot = load_snapshot(fixed_stats.stats, fixed_stats.root)
     assert snapshot.renamed == {}
     assert snapshot.repo("kakaobrain/pororo") is not None
     assert snapshot.repo("kakaobrain/pororo").stars == 3  # type: ignore[union-attr]
@@ -299,7 +302,7 @@ def test_an_old_name_that_stops_redirecting_drops_the_rename_with_a_warning(
     github.drop_redirect("kakaobrain/pororo")
     caplog.set_level(logging.INFO, logger="updater")
     assert fast_render(fixed_stats, live_env) == 0
-    snapshot = load_snapshot(fixed_stats.stats)
+    snapshot = load_snapshot(fixed_stats.stats, fixed_stats.root)
     assert snapshot.renamed == {} and snapshot.repo("kakaobrain/pororo") is None
     readme = fixed_stats.page("README.md").read_text(encoding="utf-8")
     assert "[Pororo](https://github.com/kakaobrain/pororo)\n" in readme  # no badge: not known
@@ -321,10 +324,10 @@ def test_secrets_echoed_in_error_bodies_reach_no_failure_reason(
     settings = Settings.from_env(live_env)
     assert SCHOLAR_KEY in settings.secrets
     results = LiveFetcher(settings, deadline_seconds=20, policy=FAST)(
-        discover_profile(profile), load_snapshot(profile.stats)
+        discover_profile(profile), load_snapshot(profile.stats, profile.root)
     )
     lines = [f.reason for r in results for f in r.failures] + [n for r in results for n in r.notes]
-    lines += list(summary_lines(results, load_snapshot(profile.stats)))
+    lines += list(summary_lines(results, load_snapshot(profile.stats, profile.root)))
     assert any("HTTP 422" in line for line in lines)
     text = "\n".join(lines)
     for secret in (GITHUB_TOKEN, HF_TOKEN, SCHOLAR_KEY):
@@ -333,7 +336,7 @@ def test_secrets_echoed_in_error_bodies_reach_no_failure_reason(
 
 
 def discover_profile(paths: Paths) -> Targets:
-    cv = load_cv(paths.data)
+    cv = load_cv(paths.data, paths.root)
     return discover(cv_urls(cv), cv.tracking.github_user)
 
 

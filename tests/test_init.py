@@ -112,8 +112,8 @@ def test_init_writes_the_page_data_snapshot_and_workflow(
         "data/stats.json",
         "templates/README.md.j2",
     ]
-    assert load_cv(tmp_path / "data/cv.yaml").sections == ()
-    assert load_snapshot(tmp_path / "data/stats.json") == Snapshot()
+    assert load_cv(tmp_path / "data/cv.yaml", tmp_path).sections == ()
+    assert load_snapshot(tmp_path / "data/stats.json", tmp_path) == Snapshot()
     for line in (
         "created templates/README.md.j2 (renders to README.md)",
         "created data/cv.yaml",
@@ -190,7 +190,11 @@ def test_init_force_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str
     [
         (None, "README.md", "README.md: no such file"),
         ("folder", "README.md", "README.md: is a folder"),
-        ("latin1", "README.md", "README.md: not UTF-8 text (byte 3)"),
+        (
+            "latin1",
+            "README.md",
+            "README.md:1:4: not UTF-8 text (byte 0xf6); save the file as UTF-8",
+        ),
         (
             None,
             "docs/ABOUT.md",

@@ -29,8 +29,10 @@ def test_schema_forbids_unknown_keys_and_checks_months() -> None:
     schema = json.loads(schema_text())
     assert schema["additionalProperties"] is False
     period = schema["$defs"]["Period"]
-    assert period["properties"]["start"]["pattern"] == r"^\d{4}(\.(0[1-9]|1[0-2]))?$"
-    assert end_pattern(schema) == r"^(\d{4}(\.(0[1-9]|1[0-2]))?|present)$"
+    # `$(?!\n)`: the end of the text in JSON Schema's regex and in Python's (whose `$` alone
+    # also accepts a final newline).
+    assert period["properties"]["start"]["pattern"] == r"^\d{4}(\.(0[1-9]|1[0-2]))?$(?!\n)"
+    assert end_pattern(schema) == r"^(\d{4}(\.(0[1-9]|1[0-2]))?|present)$(?!\n)"
 
 
 def end_pattern(schema: dict[str, Any]) -> str:

@@ -64,7 +64,7 @@ def test_new_kinds_round_trip(tmp_path: Path) -> None:
     assert snapshot.space("ACME/demo") == SpaceStats("acme/demo", "2026-11-20T03:17:00Z", 9)
     assert snapshot.dataset("acme/data-a") is not None
     (tmp_path / "s.json").write_text(dumps(snapshot), encoding="utf-8")
-    assert load_snapshot(tmp_path / "s.json") == snapshot
+    assert load_snapshot(tmp_path / "s.json", tmp_path) == snapshot
     assert json.loads(dumps(snapshot))["papers"]["arxiv:2502.18934"]["citations"] == 42
 
 

@@ -118,7 +118,7 @@ ORDINARY = """\
 {{ snapshot.repo("a/b").stars if snapshot.repo("a/b") }} {{ snapshot.models["x"].downloads }}
 {{ totals.stars | humanize }} {{ pages | length }} {{ page.endswith(".md") }} {{ cv.sections[0].title }}
 {{ (cv.sections | selectattr("id") | first).title }} {{ cv.sections | map(attribute="title") | join }}
-{{ cv.tracking.github_user }} {{ cv.sections.__len__() }} {{ range(3) | list }} {{ dict(a=1).a }}
+{{ cv.tracking.github_user }} {{ cv.sections | length }} {{ range(3) | list }} {{ dict(a=1).a }}
 {% with t = cv.title %}{{ t.upper() }}{% endwith %}
 {% filter upper %}{{ cv.title }}{% endfilter %}
 {% set block %}text{% endset %}{{ block }}

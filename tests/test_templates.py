@@ -34,7 +34,7 @@ def test_same_inputs_same_bytes(fixed_stats: Paths) -> None:
 
 
 def test_committed_snapshot_holds_no_invented_numbers() -> None:
-    snapshot = load_snapshot(SEED / "no-such-stats.json")
+    snapshot = load_snapshot(SEED / "no-such-stats.json", SEED)
     assert snapshot == Snapshot()
 
 

@@ -17,7 +17,7 @@ from updater.snapshot import Snapshot
 from updater.stats import SourceResult
 from updater.summary import kept_times
 
-SHA = re.compile(r"^[0-9a-f]{40}$")
+SHA = re.compile(r"^[0-9a-f]{40}\Z")
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ HEADER = (
 )
 CHECKOUT = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2"
 WORKFLOW_FILE = ".github/workflows/update-readme.yml"
-SHA_RE = re.compile(r"^[0-9a-f]{40}$")
-REPO_RE = re.compile(r"^[A-Za-z0-9-]+/[\w.-]+$")
+SHA_RE = re.compile(r"^[0-9a-f]{40}\Z")
+REPO_RE = re.compile(r"^[A-Za-z0-9-]+/[\w.-]+\Z")
 # A branch name git accepts and YAML and expressions need no care for.
-BRANCH_RE = re.compile(r"^(?![./-])(?!.*(?:\.\.|//|@\{|\.lock$|[./]$))[\w./@+-]+$")
+BRANCH_RE = re.compile(r"^(?![./-])(?!.*(?:\.\.|//|@\{|\.lock\Z|[./]\Z))[\w./@+-]+\Z")
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from typing import TypeVar
 
 import jinja2
 
-from updater.cv import CV, load_cv
+from updater.cv import CV, load_cv_source
 from updater.errors import InputError, ValidationFailed, sort_problems
+from updater.files import inside
 from updater.links import Targets, cv_urls, discover
 from updater.page.annotate import links as page_links
 from updater.pages import Page
@@ -18,8 +19,10 @@ from updater.pages import discover as discover_pages
 from updater.snapshot import Snapshot, load_snapshot, merge
 from updater.stats import SourceResult
 from updater.templates import compile_templates, render_pages
+from updater.yamlsource import YamlDocument
 
 Fetcher = Callable[[Targets, Snapshot], tuple[SourceResult, ...]]
+Remaining = Callable[[], float]  # seconds left of the run's deadline
 T = TypeVar("T")
 
 
@@ -36,6 +39,18 @@ class Paths:
         """Where page `name` is written."""
         return self.root / name
 
+    def check_inside(self) -> None:
+        """--data, --stats and --templates must resolve inside --root, the repository."""
+        problems = []
+        for option, path in (("--data", self.data), ("--stats", self.stats),
+                             ("--templates", self.templates)):  # fmt: skip
+            try:
+                inside(path, self.root)
+            except InputError as exc:
+                problems.append(f"{option} {exc}")
+        if problems:
+            raise InputError("\n".join(problems))
+
 
 @dataclass(frozen=True)
 class Inputs:
@@ -45,6 +60,7 @@ class Inputs:
     pages: tuple[Page, ...]
     templates: Mapping[str, jinja2.Template]
     old: Snapshot
+    source: YamlDocument | None = None  # the parsed data file: where each value was written
 
 
 @dataclass(frozen=True)
@@ -59,23 +75,25 @@ class Build:
     results: tuple[SourceResult, ...]
 
 
-def load_inputs(paths: Paths) -> Inputs:
+def load_inputs(paths: Paths, remaining: Remaining | None = None) -> Inputs:
     """Read and validate the data, every template and the snapshot; every problem at once,
-    sorted by file, line and column."""
+    sorted by file, line and column. Every file must be inside the repository (paths.root)."""
+    paths.check_inside()
     problems: list[str] = []
     no_pages: tuple[Page, ...] = ()
-    cv = _collect(problems, lambda: load_cv(paths.data), None)
+    loaded = _collect(problems, lambda: load_cv_source(paths.data, paths.root), None)
     pages = _collect(problems, lambda: discover_pages(paths.templates), no_pages)
     templates, template_problems = compile_templates(pages)
-    old = _collect(problems, lambda: load_snapshot(paths.stats), None)
-    if cv is not None and old is not None and template_problems:
+    old = _collect(problems, lambda: load_snapshot(paths.stats, paths.root), None)
+    if loaded is not None and old is not None and template_problems:
         # The pages that compiled are rendered too, so that what fails only when a page runs
         # (`cv.section("missing")`) is reported now, not once the other pages are fixed.
-        _collect(problems, lambda: draft(Inputs(cv, pages, templates, old)), None)
+        inputs = Inputs(loaded[0], pages, templates, old, loaded[1])
+        _collect(problems, lambda: draft(inputs, remaining), None)
     problems += template_problems
-    if problems or cv is None or old is None:
+    if problems or loaded is None or old is None:
         raise ValidationFailed(sort_problems(problems))
-    return Inputs(cv, pages, templates, old)
+    return Inputs(loaded[0], pages, templates, old, loaded[1])
 
 
 def _collect(problems: list[str], load: Callable[[], T], fallback: T) -> T:
@@ -101,20 +119,27 @@ def _urls(cv: CV, pages: Mapping[str, str]) -> Iterator[str]:
         yield from (link.url for link in page_links(text))
 
 
-def draft(inputs: Inputs) -> tuple[dict[str, str], Targets]:
+def draft(inputs: Inputs, remaining: Remaining | None = None) -> tuple[dict[str, str], Targets]:
     """Every page rendered with the snapshot's numbers, and what its links ask to fetch."""
     cv = inputs.cv
+    targets = Targets(github_user=cv.tracking.github_user)
     pages = render_pages(
-        inputs.templates, cv, inputs.old, Targets(github_user=cv.tracking.github_user)
+        inputs.templates, cv, inputs.old, targets, source=inputs.source, remaining=remaining
     )
     return pages, find_targets(cv, pages)
 
 
-def build(paths: Paths, fetch: Fetcher | None) -> Build:
-    """Load and validate every input first, then fetch (unless offline), merge and render."""
-    inputs = load_inputs(paths)
+def build(paths: Paths, fetch: Fetcher | None, remaining: Remaining | None = None) -> Build:
+    """Load and validate every input first, then fetch (unless offline), merge and render.
+
+    Rendering counts against `remaining` (the run's deadline): both renders, before and after
+    the fetch, stop when it is spent."""
+    inputs = load_inputs(paths, remaining)
     cv, old = inputs.cv, inputs.old
-    _, targets = draft(inputs)
+    _, targets = draft(inputs, remaining)
     results = fetch(targets, old) if fetch else ()
     new = merge(old, results)
-    return Build(cv, targets, old, new, render_pages(inputs.templates, cv, new, targets), results)
+    pages = render_pages(
+        inputs.templates, cv, new, targets, source=inputs.source, remaining=remaining
+    )
+    return Build(cv, targets, old, new, pages, results)

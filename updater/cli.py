@@ -7,6 +7,7 @@ import gc
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -158,8 +159,9 @@ def _live_options(parser: argparse.ArgumentParser) -> None:
         type=_positive_seconds,
         default=120.0,
         metavar="SECONDS",
-        help="time allowed for fetching all numbers; what is not fetched by then keeps its "
-        "last known value (default: %(default)g)",
+        help="time allowed for fetching and rendering: what is not fetched by then keeps its "
+        "last known value (the fetch leaves a tenth, at most 10 s, for rendering), and a "
+        "template still rendering then is an error (default: %(default)g)",
     )
     _retries_option(parser)
 
@@ -436,14 +438,17 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR
     if args.command == "render":
         from updater.commands.render import render
 
-        fetch = None if args.offline else live_fetcher(settings, args.deadline, args.retries)
-        return render(_paths(args), fetch, check=args.check, strict=args.strict)
+        remaining = _seconds_left(args.deadline)
+        fetch = None if args.offline else _fetch_within(settings, remaining, args)
+        return render(
+            _paths(args), fetch, check=args.check, strict=args.strict, remaining=remaining
+        )
     if args.command == "update":
         return _update(args, settings)
     if args.command == "preview":
         from updater.commands.preview import preview
 
-        repo = args.repo or settings.github_repository or _profile_repo(args.data)
+        repo = args.repo or settings.github_repository or _profile_repo(args.data, args.root)
         return preview(args.files, args.output_dir, repo, args.branch, args.open, args.root)
     if args.command == "check":
         from updater.commands.check import check
@@ -467,11 +472,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR
     raise AssertionError(args.command)  # pragma: no cover - argparse restricts the choices
 
 
-def _profile_repo(data: Path) -> str:
+def _profile_repo(data: Path, root: Path | None) -> str:
     """A profile README lives in the repository named after its owner: USER/USER."""
     from updater.cv import load_cv
 
-    user = load_cv(data).tracking.github_user
+    user = load_cv(data, root or Path()).tracking.github_user
     if not user:
         raise InputError("no repository for relative links: pass --repo OWNER/NAME")
     return f"{user}/{user}"
@@ -482,22 +487,50 @@ def publish_reserve(deadline: float) -> float:
     return min(30.0, deadline / 4)
 
 
+def render_reserve(deadline: float) -> float:
+    """The share of --deadline the fetch leaves for rendering: a tenth, at most 10 s."""
+    return min(10.0, deadline / 10)
+
+
+def _seconds_left(deadline: float) -> Callable[[], float]:
+    """Seconds left of a deadline starting now (a monotonic clock)."""
+    at = time.monotonic() + deadline
+    return lambda: at - time.monotonic()
+
+
+def _fetch_within(
+    settings: Settings, remaining: Callable[[], float], args: argparse.Namespace
+) -> Fetcher:
+    """render's fetch: what is left of --deadline when it starts, minus the rendering reserve."""
+    reserve = render_reserve(args.deadline)
+
+    def fetch(targets: Targets, old: Snapshot) -> tuple[SourceResult, ...]:
+        seconds = max(remaining() - reserve, 0.001)
+        return live_fetcher(settings, seconds, args.retries)(targets, old)
+
+    return fetch
+
+
 def _update(args: argparse.Namespace, settings: Settings) -> int:
     from updater.commands.update import UpdateOptions, update
     from updater.sources.http import Deadline
 
     # One clock for the whole run: the target is read first, then the fetch gets what is left
-    # minus the publishing reserve, and publishing what is left after the fetch.
+    # minus the publishing and rendering reserves, rendering what is left minus the publishing
+    # reserve, and publishing what is left after that.
     deadline = Deadline.after(args.deadline)
     reserve = publish_reserve(args.deadline)
     fetch: Fetcher | None = None
     if not args.offline:
 
         def fetch(targets: Targets, old: Snapshot) -> tuple[SourceResult, ...]:
-            seconds = max(deadline.remaining() - reserve, 0.001)
+            seconds = max(deadline.remaining() - reserve - render_reserve(args.deadline), 0.001)
             return live_fetcher(settings, seconds, args.retries)(targets, old)
 
-    options = UpdateOptions(args.repo, args.branch, args.dry_run, args.strict, args.keepalive_days)
+    options = UpdateOptions(
+        args.repo, args.branch, args.dry_run, args.strict, args.keepalive_days,
+        render_deadline=lambda: deadline.remaining() - reserve,
+    )  # fmt: skip
     opener = target_opener(settings, deadline, args.retries)
     return update(_paths(args), fetch, opener, options, settings)
 

@@ -29,18 +29,24 @@ from updater.files import read_text
 from updater.yamlsource import MAX_BYTES, YamlDocument, format_path, parse_yaml
 
 MONTH = r"\d{4}(\.(0[1-9]|1[0-2]))?"
-MONTH_PATTERN = rf"^{MONTH}$"
-END_PATTERN = rf"^({MONTH}|present)$"
+# `$(?!\n)` is the end of the text, as `$` is in JSON Schema: Python's `$` also accepts a final
+# newline (`"octocat\n"`). The schema is written from these patterns, so no `\Z`.
+TEXT_END = r"$(?!\n)"
+MONTH_PATTERN = rf"^{MONTH}{TEXT_END}"
+END_PATTERN = rf"^({MONTH}|present){TEXT_END}"
 # Any link GitHub renders: a scheme its sanitizer keeps, a #fragment, or a path in the repository.
 URL_PATTERN = (
-    r"^((https?|mailto|xmpp|ircs?|tel):[^\s<>]+|#[^\s<>]*|(?![A-Za-z][A-Za-z0-9+.-]*:)[^\s<>]+)$"
+    r"^((https?|mailto|xmpp|ircs?|tel):[^\s<>]+|#[^\s<>]*|(?![A-Za-z][A-Za-z0-9+.-]*:)[^\s<>]+)"
+    + TEXT_END
 )
 URL_EXAMPLE = (
     "a link such as https://example.com, mailto:me@example.com, or a path in the repository "
     "such as RESUME.md"
 )
-ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-SIZE_PATTERN = r"^\d+(%|px)?$"
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*" + TEXT_END
+SIZE_PATTERN = r"^\d+(%|px)?" + TEXT_END
+USER_PATTERN = r"^[A-Za-z0-9-]+" + TEXT_END
+NAME_PATTERN = r"^[\w.-]+/[\w.-]+" + TEXT_END
 
 # What each pattern means, in the person's words (pydantic would show the raw regex).
 PATTERN_HELP = {
@@ -51,15 +57,15 @@ PATTERN_HELP = {
     URL_PATTERN: URL_EXAMPLE,
     ID_PATTERN: "an id of lower-case letters, digits, - and _, e.g. experience",
     SIZE_PATTERN: "a size in pixels or percent, e.g. 240 or 50%",
-    r"^[A-Za-z0-9-]+$": "a GitHub user name, e.g. octocat",
-    r"^[\w.-]+/[\w.-]+$": "OWNER/NAME, e.g. octocat/hello-world",
+    USER_PATTERN: "a GitHub user name, e.g. octocat",
+    NAME_PATTERN: "OWNER/NAME, e.g. octocat/hello-world",
 }
 
 Url = Annotated[str, Field(pattern=URL_PATTERN, description=URL_EXAMPLE)]
 Text = Annotated[str, Field(min_length=1, description="Markdown inline text; links allowed.")]
 Markdown = Annotated[str, Field(min_length=1, description="A block of free markdown.")]
-RepoName = Annotated[str, Field(pattern=r"^[\w.-]+/[\w.-]+$", description="OWNER/REPO")]
-HubId = Annotated[str, Field(pattern=r"^[\w.-]+/[\w.-]+$", description="ORG/NAME")]
+RepoName = Annotated[str, Field(pattern=NAME_PATTERN, description="OWNER/REPO")]
+HubId = Annotated[str, Field(pattern=NAME_PATTERN, description="ORG/NAME")]
 
 
 class Record(BaseModel):
@@ -172,7 +178,7 @@ class Section(Record):
 class Tracking(Record):
     """Live-number settings: whose totals to show, and items the CV does not link."""
 
-    github_user: str | None = Field(None, pattern=r"^[A-Za-z0-9-]+$")
+    github_user: str | None = Field(None, pattern=USER_PATTERN)
     repositories: tuple[RepoName, ...] = ()
     models: tuple[HubId, ...] = ()
     datasets: tuple[HubId, ...] = ()
@@ -248,13 +254,23 @@ def json_schema() -> dict[str, Any]:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
-def load_cv(path: Path) -> CV:
-    """Read and validate the CV file; raise InputError or ValidationFailed naming FILE:LINE:COL."""
-    return parse_cv(_read(path), str(path))
+def load_cv(path: Path, root: Path) -> CV:
+    """Read and validate the CV file (inside the repository root); raise InputError or
+    ValidationFailed naming FILE:LINE:COL."""
+    return load_cv_source(path, root)[0]
+
+
+def load_cv_source(path: Path, root: Path) -> tuple[CV, YamlDocument]:
+    """The CV and its parsed file, which says where each key was written (for messages)."""
+    return _parse_cv(_read(path, root), str(path))
 
 
 def parse_cv(text: str, source: str) -> CV:
     """Validate CV text; every problem is reported, in line order, as FILE:LINE:COL: path: msg."""
+    return _parse_cv(text, source)[0]
+
+
+def _parse_cv(text: str, source: str) -> tuple[CV, YamlDocument]:
     doc = parse_yaml(text, source)
     problems = list(doc.problems)
     cv = CV()
@@ -272,7 +288,7 @@ def parse_cv(text: str, source: str) -> CV:
             ]
     if problems:
         raise ValidationFailed(sort_problems(problems))
-    return cv
+    return cv, doc
 
 
 UNIQUE_IDS = "ids must be unique"
@@ -333,9 +349,9 @@ def _colon_hint(doc: YamlDocument, loc: Loc, err: ErrorDetails) -> str:
     )
 
 
-def _read(path: Path) -> str:
+def _read(path: Path, root: Path) -> str:
     try:
-        text = read_text(path, limit=MAX_BYTES)
+        text = read_text(path, root, limit=MAX_BYTES)
     except InputError as exc:
         raise InputError(_with_position(str(exc))) from exc
     if text is None:

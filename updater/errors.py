@@ -17,6 +17,14 @@ def problem_key(problem: str) -> tuple[str, int, int, str]:
     return (match[1], int(match[2]), int(match[3] or 0), problem)
 
 
+def with_position(message: str) -> str:
+    """`FILE: msg` -> `FILE:1:1: msg`, so every problem with a file has a position."""
+    if POSITION_RE.match(message):
+        return message
+    path, _, rest = message.partition(": ")
+    return f"{path}:1:1: {rest}"
+
+
 def sort_problems(problems: Iterable[str]) -> list[str]:
     """Problems in reading order: by file, line and column."""
     return sorted(problems, key=problem_key)

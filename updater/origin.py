@@ -18,7 +18,7 @@ DISTRIBUTION = "profile-readme-updater"
 # https://github.com/OWNER/NAME(.git), git@github.com:OWNER/NAME(.git), ssh://git@github.com/...
 _GITHUB_URL_RE = re.compile(
     r"^(?:git\+)?(?:https?://|ssh://git@|git@)github\.com[/:]"
-    r"(?P<repo>[A-Za-z0-9-]+/[\w.-]+?)(?:\.git)?/?$"
+    r"(?P<repo>[A-Za-z0-9-]+/[\w.-]+?)(?:\.git)?/?\Z"
 )
 SOURCE = Path(__file__).resolve().parent.parent
 

@@ -6,6 +6,7 @@ in its repository (`repository_root`, `repository_path`)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +25,14 @@ class Page:
 
 
 def is_page_template(path: Path) -> bool:
-    """A page template: `NAME.j2` directly in the folder; `_partial.j2` files are for includes."""
-    return path.suffix == SUFFIX and not path.name.startswith(("_", ".")) and path.is_file()
+    """A page template: `NAME.j2` directly in the folder; `_partial.j2` files are for includes.
+    Anything so named but a folder counts: reading it says what is wrong (a FIFO, a link)."""
+    return (
+        path.suffix == SUFFIX
+        and not path.name.startswith(("_", "."))
+        and (path.is_symlink() or path.exists())
+        and not path.is_dir()
+    )
 
 
 def stray_pages(template_dir: Path) -> list[Path]:
@@ -77,7 +84,9 @@ def rendered(root: Path, template_dir: Path | None = None) -> list[Path]:
 def repository_root(page: Path) -> Path:
     """The git work tree holding the page (the nearest folder up with `.git`), else the page's
     folder: where a link to `/assets/x.png` points."""
-    folder = page.resolve().parent
+    # The page as named, not where a symlink leads: a link out of the work tree is refused
+    # when it is read, not followed to a repository of its own.
+    folder = Path(os.path.abspath(page)).parent
     for candidate in (folder, *folder.parents):
         if (candidate / ".git").exists():
             return candidate

@@ -12,7 +12,8 @@ from typing import TypeVar
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from updater.errors import InputError, ValidationFailed, sort_problems
+from updater.errors import InputError, ValidationFailed, sort_problems, with_position
+from updater.files import read_text
 from updater.stats import (
     DatasetStats,
     ModelStats,
@@ -81,15 +82,14 @@ class _File:
 _ADAPTER = TypeAdapter(_File)
 
 
-def load_snapshot(path: Path) -> Snapshot:
-    """Read data/stats.json; a missing file is an empty snapshot, a broken one an InputError."""
+def load_snapshot(path: Path, root: Path) -> Snapshot:
+    """Read data/stats.json (inside the repository root); a missing file is an empty snapshot,
+    an unreadable or broken one an InputError naming FILE:LINE:COL."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Snapshot()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}:1:1: cannot read: {exc}") from exc
-    return parse_snapshot(text, str(path))
+        text = read_text(path, root)
+    except InputError as exc:
+        raise InputError(with_position(str(exc))) from exc
+    return Snapshot() if text is None else parse_snapshot(text, str(path))
 
 
 def parse_snapshot(text: str, source: str) -> Snapshot:

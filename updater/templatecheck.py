@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 import types
 import typing
@@ -21,6 +22,17 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
+
+
+class TemplateRefused(jinja2.TemplateError):
+    """A template the loader will not read: outside the templates folder, not a regular file,
+    too large. The message names the path and why."""
+
+
+# Blocks inside blocks: Python's compiler stops at 100 levels of indentation and Jinja's code
+# takes up to five per `{% for %}` (20 nested loops in a macro compile, 21 do not); a real page
+# nests under ten.
+MAX_NESTING = 20
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,7 @@ def _is_abc(origin: Any, name: str) -> bool:
     return getattr(origin, "__module__", "") == "collections.abc" and origin.__name__ == name
 
 
+@functools.cache  # the records never change; the hints are read once per class
 def _fields(cls: type) -> dict[str, Any] | None:
     """A record's fields and their annotations; None for a class that is not a record."""
     if not (hasattr(cls, "model_fields") or dataclasses.is_dataclass(cls)):
@@ -295,6 +308,15 @@ class _Checker:
         return Typed(base.ty if isinstance(node.arg, nodes.Slice) else UNKNOWN, base.path)
 
     def member(self, node: nodes.Node, base: Typed, attr: str) -> Typed:
+        if attr.startswith("_"):
+            self.report(
+                node.lineno,
+                "attr",
+                attr,
+                f"{attr}: not allowed: templates run sandboxed and see fields of the data, "
+                "never names starting with _ (Python internals)",
+            )
+            return Typed(UNKNOWN)
         found = _attribute(base.ty, attr)
         path = f"{base.path}.{attr}" if base.path else None
         if found is not None:
@@ -480,7 +502,58 @@ def check_template(
     )
     checker.body(tree.body, {})
     found = [f"{filename}:{line}:{col}: {msg}" for line, col, msg in sorted(checker.problems)]
-    return found + _missing_templates(env, tree, filename, source)
+    deep = _too_deep(tree, filename, source)
+    return found + deep + _missing_templates(env, tree, filename, source)
+
+
+def _too_deep(tree: nodes.Template, filename: str, source: str) -> list[str]:
+    """The first block nested more than MAX_NESTING deep, at its tag."""
+    todo: list[tuple[nodes.Node, int]] = [(tree, 0)]
+    while todo:
+        node, depth = todo.pop()
+        block = isinstance(node, nodes.Stmt) and bool(getattr(node, "body", None))
+        depth += block
+        if depth > MAX_NESTING:
+            line, column = _deepest_tag(source) or (node.lineno, 1)
+            return [_nesting_message(filename, line, column)]
+        todo += [(child, depth) for child in node.iter_child_nodes()]
+    return []
+
+
+def _nesting_message(filename: str, line: int, column: int) -> str:
+    return (
+        f"{filename}:{line}:{column}: blocks nested more than {MAX_NESTING} deep here: "
+        "move the inner part into a macro, or flatten the conditions (`{% if a and b %}`)"
+    )
+
+
+def _deepest_tag(source: str) -> tuple[int, int] | None:
+    """Line and column of the first block tag past MAX_NESTING open blocks, by its tags."""
+    depth = 0
+    for match in _TAG_RE.finditer(source):
+        name = match["name"]
+        if name in _BLOCK_TAGS or (name == "set" and "=" not in (match["rest"] or "")):
+            depth += 1
+            if depth > MAX_NESTING:
+                line = source.count("\n", 0, match.start()) + 1
+                return line, match.start() - (source.rfind("\n", 0, match.start()) + 1) + 1
+        elif name is not None and name.startswith("end"):
+            depth -= 1
+    return None
+
+
+def nesting_problem(filename: str, source: str) -> str:
+    """A template too deeply nested for Jinja's parser or Python's compiler: at the first tag
+    past MAX_NESTING open blocks, else on the line with the most brackets."""
+    deepest = _deepest_tag(source)
+    if deepest is not None:
+        return _nesting_message(filename, *deepest)
+    lines = source.splitlines() or [""]
+    line = max(range(len(lines)), key=lambda i: sum(map(lines[i].count, "([{"))) + 1
+    return (
+        f"{filename}:{line}:1: nested too deeply for Python to compile (blocks or brackets): "
+        "move parts into macros or variables, or flatten the conditions"
+    )
 
 
 def _missing_templates(
@@ -494,6 +567,9 @@ def _missing_templates(
             continue
         try:
             env.get_template(name)
+        except TemplateRefused as exc:
+            column = find_column(source, node.lineno, name, "string")
+            problems.append(f"{filename}:{node.lineno}:{column}: {exc.message}")
         except jinja2.TemplateNotFound:
             column = find_column(source, node.lineno, name, "string")
             problems.append(

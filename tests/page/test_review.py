@@ -227,7 +227,9 @@ def test_root_is_the_work_tree_of_the_page(
     monkeypatch.chdir(repo / "sub")
     assert main(["check", "../README.md"]) == 0
     write(tmp_path, {"other/assets/banner.png": ""})
-    assert main(["check", "--root", str(tmp_path / "other"), "../README.md"]) == 0
+    # --root names the repository: a page outside it is not read.
+    assert main(["check", "--root", str(tmp_path / "other"), "../README.md"]) == 2
+    assert "outside the repository" in capsys.readouterr().err
     assert main(["check", "--root", str(tmp_path), "../README.md"]) == 1
     assert "missing-file" in capsys.readouterr().out
 

@@ -33,12 +33,14 @@ def check(
     `root` is the repository a link to `/x` points into: by default the git work tree holding
     each page, else the page's folder."""
     paths = list(files) or rendered(root or Path())
-    documents = {path: _parse(path) for path in paths}
+    # Each page is read from inside its repository: --root, else the git work tree holding it.
+    bases = {path: root if root is not None else repository_root(path) for path in paths}
+    documents = {path: _parse(path, bases[path]) for path in paths}
     pages = {str(path.resolve()): anchors(document) for path, document in documents.items()}
     findings: list[Finding] = []
     for path, document in documents.items():
-        template = read_text(path.parent / "templates" / f"{path.name}.j2")
-        base = root if root is not None else repository_root(path)
+        base = bases[path]
+        template = read_text(path.parent / "templates" / f"{path.name}.j2", base)
         findings += lint(document, Context(str(path), path.parent, base, template, pages))
     try:
         for finding in findings:
@@ -59,8 +61,8 @@ def check(
     return 1 if failed else 0
 
 
-def _parse(path: Path) -> Document:
-    text = read_text(path)
+def _parse(path: Path, root: Path) -> Document:
+    text = read_text(path, root)
     if text is None:
         hint = ""
         if (path.parent / "templates" / f"{path.name}.j2").is_file():

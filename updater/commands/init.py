@@ -13,13 +13,13 @@ from pathlib import Path
 
 from updater.adopt import BRANCH_RE, WORKFLOW_FILE, ActionPin, starter_cv, to_template, workflow
 from updater.errors import InputError, ValidationFailed
-from updater.files import write_atomic
+from updater.files import decode_text, read_bytes, write_atomic
 from updater.origin import default_branch, direct_url, find_pin, profile_owner
 from updater.pages import SUFFIX
 from updater.snapshot import Snapshot, dumps
 
 # A page renders at the repository root, as templates/NAME.j2 does: no folder in its name.
-_PAGE_NAME_RE = re.compile(r"^\w[\w .@+-]*$")
+_PAGE_NAME_RE = re.compile(r"^\w[\w .@+-]*\Z")
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def adopt(root: Path, options: InitOptions) -> int:
             [f"{root / rel}: already exists; pass --force to overwrite it" for rel in existing]
         )
     for rel, text in plan.items():
-        write_atomic(root / rel, text)
+        write_atomic(root / rel, text, root)
     sys.stdout.write(report(plan, existing, options))
     return 0
 
@@ -79,16 +79,11 @@ def _read_page(root: Path, name: str) -> str:
         )
         raise InputError(f"{name}: {where}")
     path = root / name
-    try:
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file; run from the profile repository root") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a folder, expected a markdown file") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    # The one checked read: inside the repository, a regular file, under the cap.
+    data = read_bytes(path, root)
+    if data is None:
+        raise InputError(f"{path}: no such file; run from the profile repository root")
+    return decode_text(path, data, nul_is_binary=False)
 
 
 def report(plan: dict[str, str], replaced: list[str], options: InitOptions) -> str:

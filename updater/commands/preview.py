@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from updater.errors import InputError
-from updater.files import read_text, write_atomic
+from updater.files import read_text, write_files
 from updater.page.github_html import Site, file_name, preview_document
 from updater.page.preview import views
 from updater.pages import rendered, repository_path, repository_root
@@ -29,17 +29,24 @@ def preview(  # noqa: PLR0917 - one value per option
     repository, so docs/README.md and README.md do not overwrite each other); with
     open_browser, show the first."""
     pages = list(files) or rendered(root or Path())
+    root_given = root is not None
     if root is None:
         root = repository_root(pages[0]) if files else Path()
     names = [repository_path(path, root) for path in pages]
     known = {repository_path(path, root) for path in rendered(root)}
     site = Site(repo, branch, frozenset(known | set(names)))
     for path, name in zip(pages, names, strict=True):
-        text = read_text(path)
+        # Read from inside the repository; written only inside the output folder.
+        text = read_text(path, root if root_given else repository_root(path))
         if text is None:
             raise InputError(f"{path}: no such file")
-        for output, html in views(name, preview_document(text), site).items():
-            write_atomic(output_dir / output, html)
+        write_files(
+            {
+                output_dir / out: html
+                for out, html in views(name, preview_document(text), site).items()
+            },
+            output_dir,
+        )
     log.info(
         "wrote %s to %s: %s (links resolved against %s)",
         count(len(pages), "page", "pages"),

@@ -5,18 +5,32 @@ from __future__ import annotations
 import logging
 import sys
 
-from updater.build import Build, Fetcher, Paths, build
+from updater.build import Build, Fetcher, Paths, Remaining, build
 from updater.errors import SourceError
-from updater.files import read_text, unified_diff, write_files
+from updater.files import read_text, recover, unified_diff, write_files
+from updater.logs import neutralize
 from updater.snapshot import dumps
 from updater.summary import failures, summary_lines
 
 log = logging.getLogger("updater")
 
 
-def render(paths: Paths, fetch: Fetcher | None, *, check: bool, strict: bool) -> int:
-    """Render every page to the repository root; --check compares instead and exits 1 if stale."""
-    result = build(paths, fetch)
+def render(
+    paths: Paths,
+    fetch: Fetcher | None,
+    *,
+    check: bool,
+    strict: bool,
+    remaining: Remaining | None = None,
+) -> int:
+    """Render every page to the repository root; --check compares instead and exits 1 if stale.
+
+    `remaining` is what is left of --deadline for rendering. A run killed while writing is
+    completed first (its journal), and stale temporary files are removed."""
+    if not check:
+        paths.check_inside()
+        recover(paths.root, {paths.stats.parent})
+    result = build(paths, fetch, remaining)
     for line in summary_lines(result.results, result.old):
         log.info("%s", line)
     if strict and failures(result.results):
@@ -27,7 +41,7 @@ def render(paths: Paths, fetch: Fetcher | None, *, check: bool, strict: bool) ->
     if result.new != result.old:
         texts[paths.stats] = dumps(result.new)
     # One unit: the pages and the snapshot are all updated, or (on any failure) none is.
-    for path, written in write_files(texts).items():
+    for path, written in write_files(texts, paths.root).items():
         log.info("wrote %s" if written else "%s unchanged", path)
     return 0
 
@@ -36,14 +50,14 @@ def _check(paths: Paths, result: Build) -> int:
     stale = []
     for name, text in result.pages.items():
         path = paths.page(name)
-        current = read_text(path)
+        current = read_text(path, paths.root)
         if current == text:
             log.info("%s is up to date", path)
             continue
         stale.append(str(path))
-        sys.stdout.writelines(
-            unified_diff(current, text, f"{path} (on disk)", f"{path} (rendered)")
-        )
+        # Page text on stdout: no line of it may read as a workflow command in Actions.
+        diff = unified_diff(current, text, f"{path} (on disk)", f"{path} (rendered)")
+        sys.stdout.write(neutralize("".join(diff)))
     if stale:
         log.error("out of date: %s: run `updater render`", ", ".join(stale))
         return 1

@@ -21,10 +21,12 @@ def schema(output: Path, check: bool) -> int:
     """Write the schema to output; with check, exit 1 when the file differs."""
     text = schema_text()
     if check:
-        if read_text(output) == text:
+        if read_text(output, output.parent) == text:
             log.info("%s is up to date", output)
             return 0
         log.error("%s is out of date: run `updater schema`", output)
         return 1
-    log.info("wrote %s" if write_atomic(output, text) else "%s unchanged", output)
+    # The file named, in its folder: not through a symlink to elsewhere.
+    written = write_atomic(output, text, output.parent)
+    log.info("wrote %s" if written else "%s unchanged", output)
     return 0

@@ -24,7 +24,7 @@ from updater.changes import commit_message, shown_changes
 from updater.config import Settings
 from updater.cv import load_cv
 from updater.errors import InputError, PublishError, SourceError, UpdaterError
-from updater.files import unified_diff
+from updater.files import read_bytes, unified_diff
 from updater.keepalive import keep_alive, running_workflow
 from updater.logs import Scrubber
 from updater.pages import discover as discover_pages
@@ -36,7 +36,7 @@ log = logging.getLogger("updater")
 
 TargetFactory = Callable[[str, str | None], Target]
 Clock = Callable[[], datetime]
-REPO_RE = re.compile(r"^[\w.-]+/[\w.-]+$")
+REPO_RE = re.compile(r"^[\w.-]+/[\w.-]+\Z")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class UpdateOptions:
     dry_run: bool
     strict: bool
     keepalive_days: float = 50.0  # 0: never re-enable the workflow
+    render_deadline: Callable[[], float] | None = None  # seconds left for rendering
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def update(
     else:
         _check_checkout(reached[0].branch, options, settings)
         base = Base("on GitHub", reached[1].blobs, reached[0].read)
-    result = build(paths, fetch)
+    result = build(paths, fetch, options.render_deadline)
     _report(result, settings, scrub)
     if options.strict and failures(result.results):
         raise SourceError("a source failed and --strict is set: nothing committed")
@@ -123,7 +124,7 @@ def target_repo(repo: str | None, settings: Settings, data: Path) -> str:
 
 def _profile_repo(data: Path) -> str:
     """A profile README lives in the repository named after its owner: USER/USER."""
-    user = load_cv(data).tracking.github_user
+    user = load_cv(data, Path()).tracking.github_user
     if not user:
         raise InputError(
             f"no target repository: pass --repo OWNER/NAME, set GITHUB_REPOSITORY, or set "
@@ -161,16 +162,9 @@ def _check_checkout(branch: str, options: UpdateOptions, settings: Settings) -> 
 
 
 def _local_base(paths: tuple[str, ...]) -> Base:
-    found = {p: data for p in paths if (data := _read_bytes(Path(p))) is not None}
+    found = {p: data for p in paths if (data := read_bytes(Path(p), Path())) is not None}
     by_id = {blob_id(data): data for data in found.values()}
     return Base("on disk", {p: blob_id(d) for p, d in found.items()}, by_id.__getitem__)
-
-
-def _read_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError):
-        return None
 
 
 def _page_paths(paths: Paths) -> tuple[str, ...]:

@@ -136,11 +136,13 @@ class Finding:
         return RULES[self.rule][0]
 
     def format(self) -> str:
-        """The compiler-style line."""
-        return (
-            f"{_one_line(self.path)}:{self.line}:{self.column}: {self.severity}: "
-            f"{_one_line(self.message)} [{self.rule}]"
-        )
+        """The compiler-style line. It never reads as a workflow command in Actions: a path
+        that starts like one (`::error ...::x.md`) is written `./::error ...::x.md`."""
+        path = _one_line(self.path)
+        if path.lstrip().startswith("::") or path[:1].isspace():
+            path = "./" + path
+        line = f"{path}:{self.line}:{self.column}: {self.severity}: {_one_line(self.message)}"
+        return f"{line} [{self.rule}]".replace("##[", "## [")
 
     def annotation(self) -> str:
         """A GitHub Actions workflow command, shown on the line in the pull request."""

@@ -65,14 +65,45 @@ MATH_RE = re.compile(
     r"|(?<![\\$\w])\$(?P<inline>[^\s$](?:[^$\n]*?[^\s\\$])?)\$(?![\w$])",
     re.DOTALL,
 )
-PLACEHOLDER = "zq9math{}qz"
-VIEW_MARK = "zq9view9qz"  # where a link to another page's preview names the view
+# Where a link to another page's preview names the view, between body() and themed(): cmark-gfm
+# writes no NUL (it replaces every one by U+FFFD), so no page text can be taken for it.
+VIEW_MARK = "\0"
 # Kept as written when a path goes into a URL: `%` too, so an escape the author wrote stays one.
 PATH_SAFE = "/%:@!$&'()*+,;=~-._"
 # Block containers cmark-gfm writes (always balanced), and how deep the preview keeps them.
 CONTAINER_RE = re.compile(r"<(/?)(?:blockquote|ul|ol|li)\b[^>]*>")
 MAX_DEPTH = 64
-PLACEHOLDER_RE = re.compile(r"zq9math(\d+)qz")
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Placeholders for one page that its text cannot hold: `zqN` with the first N from 9 whose
+    prefix is nowhere in the text, as written, entity-decoded or percent-decoded."""
+
+    prefix: str
+
+    @classmethod
+    def for_text(cls, text: str) -> Marks:
+        """Marks that appear in no form of this text."""
+        forms = (text, unescape(text), unquote(text))
+        number = 9
+        while any(f"zq{number}" in form for form in forms):
+            number += 1
+        return cls(f"zq{number}")
+
+    def math(self, index: int) -> str:
+        """The placeholder of the index-th math span (letters and digits only)."""
+        return f"{self.prefix}m{index}qz"
+
+    @property
+    def view(self) -> str:
+        """What the resolver writes where the view goes (replaced by VIEW_MARK in body)."""
+        return f"{self.prefix}v9qz"
+
+    def restore(self, html: str, maths: list[str]) -> str:
+        """Every math placeholder replaced by its HTML."""
+        pattern = re.compile(rf"{self.prefix}m(\d+)qz")
+        return pattern.sub(lambda m: maths[int(m[1])] if int(m[1]) < len(maths) else m[0], html)
 
 
 @dataclass(frozen=True)
@@ -114,13 +145,14 @@ def themed(html: str, theme: str) -> str:
 
 def body(document: Document, site: Site) -> str:
     """The page body as GitHub renders it, before the theme is chosen."""
-    source, maths = _protect_math(document)
+    marks = Marks.for_text(document.text)
+    source, maths = _protect_math(document, marks)
     raw = cmarkgfm.markdown_to_html_with_extensions(source, options=OPTIONS, extensions=EXTENSIONS)
-    html = sanitize(_bounded(raw), _resolver(site))
-    html = _emoji(_anchors(html, maths))
+    html = sanitize(_bounded(raw), _resolver(site, marks))
+    html = _emoji(_anchors(html, maths, marks))
     html = _alerts(html)
     html = _task_lists(html)
-    return PLACEHOLDER_RE.sub(lambda match: maths[int(match[1])], html)
+    return marks.restore(html, maths).replace(marks.view, VIEW_MARK)
 
 
 def _bounded(html: str) -> str:
@@ -148,7 +180,7 @@ def _bounded(html: str) -> str:
     return "".join(parts)
 
 
-def _protect_math(document: Document) -> tuple[str, list[str]]:
+def _protect_math(document: Document, marks: Marks) -> tuple[str, list[str]]:
     """Swap math in prose for placeholders, so markdown never escapes or emphasizes it."""
     text = document.text
     spans: list[tuple[int, int, str]] = []
@@ -169,7 +201,7 @@ def _protect_math(document: Document) -> tuple[str, list[str]]:
     for start, end, html in sorted(spans):
         if start < last:
             continue
-        pieces += [text[last:start], PLACEHOLDER.format(len(maths))]
+        pieces += [text[last:start], marks.math(len(maths))]
         maths.append(html)
         last = end
     pieces.append(text[last:])
@@ -182,7 +214,7 @@ def _math_html(match: re.Match[str]) -> str:
     return f'<span class="math math-inline">${escape(match["inline"])}$</span>'
 
 
-def _resolver(site: Site) -> Callable[[str, str, str], str]:
+def _resolver(site: Site, marks: Marks) -> Callable[[str, str, str], str]:
     folder = posixpath.dirname(site.page)
 
     def resolve(tag: str, attribute: str, value: str) -> str:
@@ -201,7 +233,7 @@ def _resolver(site: Site) -> Callable[[str, str, str], str]:
         target = _repo_path(folder, path)
         if tag == "a" and unquote(target) in site.pages:  # a page previewed with this one
             relative = posixpath.relpath(unquote(target), folder or ".")
-            return f"{quote(relative, safe=PATH_SAFE)}{VIEW_MARK}.html" + (
+            return f"{quote(relative, safe=PATH_SAFE)}{marks.view}.html" + (
                 "#" + _user_content(fragment) if fragment else ""
             )
         kind = "blob" if tag == "a" else "raw"
@@ -327,14 +359,14 @@ class Slugger:
         return anchor
 
 
-def _anchors(html: str, maths: list[str]) -> str:
+def _anchors(html: str, maths: list[str], marks: Marks) -> str:
     """A permalink anchor in every heading (`user-content-` + slug; repeats numbered), as GitHub
     adds; an id the author wrote stays on the heading. The id comes from the heading's text
     (math as its TeX, emoji shortcodes as written), never from markup."""
     unique = Slugger()
 
     def add(match: re.Match[str]) -> str:
-        content = PLACEHOLDER_RE.sub(lambda m: maths[int(m[1])], match[3])
+        content = marks.restore(match[3], maths)
         text = unescape(re.sub(r"<[^>]*>", "", content))
         anchor = escape(unique(slug(text)))
         link = (

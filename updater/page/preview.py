@@ -7,9 +7,11 @@ from dataclasses import replace
 from functools import cache
 from html import escape
 from importlib.resources import files
+from urllib.parse import quote
 
-from updater.page.github_html import THEMES, Site, body, file_name, themed
+from updater.page.github_html import PATH_SAFE, THEMES, Site, body, file_name, themed
 from updater.page.parse import Document
+from updater.page.sanitize import scheme, url_kept
 
 # The profile README box sits in a column about 880 px wide on github.com.
 CONTENT_WIDTH_PX = 848
@@ -71,15 +73,25 @@ def _other_theme_hidden(theme: str) -> str:
     )
 
 
+def bar_href(path: str) -> str:
+    """A link to a preview file by its relative path, as the body's links are checked: encoded,
+    and never read as a scheme (a page named `javascript:x.md` is `./javascript:x.md`)."""
+    href = quote(path, safe=PATH_SAFE)
+    if scheme(href) is not None:
+        href = "./" + href
+    assert url_kept("a", "href", href)  # a relative path is always kept
+    return escape(href)
+
+
 def _bar(name: str, site: Site) -> str:
     folder = posixpath.dirname(name) or "."
     pages = " ".join(
-        f'<a href="{escape(posixpath.relpath(file_name(other, site.theme), folder))}"'
+        f'<a href="{bar_href(posixpath.relpath(file_name(other, site.theme), folder))}"'
         f"{' class=current' if other == name else ''}>{escape(other)}</a>"
         for other in sorted(site.pages, key=lambda page: (page != "README.md", page))
     )
     themes = " ".join(
-        f'<a href="{escape(posixpath.basename(file_name(name, theme)))}"'
+        f'<a href="{bar_href(posixpath.basename(file_name(name, theme)))}"'
         f"{' class=current' if theme == site.theme else ''}>{theme}</a>"
         for theme in THEMES
     )

@@ -11,7 +11,7 @@ SHORT, LONG = 100, 300  # characters kept of a name or tag, of a description
 # C0 and C1 controls, line and paragraph separators, bidi overrides: nothing that starts a
 # new line (a workflow command) or hides text survives into the snapshot or a log line.
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
-_NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")
+_NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}\Z")
 
 
 def count(value: Any, what: str) -> int:

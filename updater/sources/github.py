@@ -195,6 +195,8 @@ def fetch_github(
     now: Callable[[], str],
 ) -> SourceResult:
     """Stars and forks of every target repository and the owner's totals."""
+    if not targets.repositories and not targets.github_user:
+        return SourceResult("github", 0)  # nothing to ask: no request at all
     if client.has_token:
         return _fetch_graphql(client, targets, pool, deadline, now())
     return _fetch_rest(client.github, targets, pool, deadline, now())
@@ -473,10 +475,10 @@ def github_reason(exc: BaseException) -> str:
 
 
 def body_message(exc: GithubException) -> str:
-    """What GitHub said: `message`, else the GraphQL `errors` (also inside a 502), else the
-    start of a non-JSON body; one bounded line."""
+    """What GitHub said: `message` (or `error`, as its 5xx pages say), else the GraphQL
+    `errors` (also inside a 502), else the start of a non-JSON body; one bounded line."""
     data = exc.data if isinstance(exc.data, dict) else {}
-    said: Any = data.get("message") or exc.message
+    said: Any = data.get("message") or exc.message or data.get("error")
     errors = data.get("errors")
     if not said and isinstance(errors, list):
         texts = [e.get("message") if isinstance(e, dict) else e for e in errors]

@@ -78,7 +78,7 @@ PROTECTIONS = (
        "data/cv.yaml; letting the bot through would publish it", bypass=False),
     _p(r"file path|file extension|file size|path length", "push rules",
        "a generated file breaks a push rule (restricted path, extension, size or path length)"),
-    _p(r"cannot update this protected ref|locked", "locked branch (restricted updates)",
+    _p(r"cannot update this protected ref|locked", "locked branch or restricted updates",
        "nobody may update the branch"),
     _p(r"not authorized to push|not allowed to push", "push restrictions",
        "only the people, teams and apps listed may push"),
@@ -295,14 +295,15 @@ def _refusal(exc: GithubException, target: Target) -> PublishError:
     if not named and not ruleset and "protected branch" not in said.lower():
         return PublishError(f'{where}: GitHub refused to move the branch ({exc.status} "{quoted}")')
     guard = "guarded by a ruleset" if ruleset else "protected"
-    lines = [
+    parts = [
         f'{where} is {guard}: GitHub refused the commit ({exc.status} "{quoted}"); nothing was '
         "changed."
     ]
-    lines += [f"- {p.name}: {p.why}." for p in named]
+    if named:
+        parts.append("In the way: " + "; ".join(f"{p.name} ({p.why})" for p in named) + ".")
     if all(p.bypass for p in named):
-        lines.append(BYPASS_FIX.format(where=BYPASS["ruleset" if ruleset else "branch"]) + ".")
-    return PublishError("\n".join(lines))
+        parts.append(BYPASS_FIX.format(where=BYPASS["ruleset" if ruleset else "branch"]))
+    return PublishError(" ".join(parts))
 
 
 def _publish_error(exc: GithubException, target: Target, what: str) -> PublishError:

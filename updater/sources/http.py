@@ -70,7 +70,9 @@ class Policy:
     backoff_factor: float = 0.5
     backoff_jitter: float = 0.5
     backoff_max: float = 10.0
-    rate_limit_wait: float = 60.0  # a primary rate limit resetting sooner is waited out
+    # A rate limit lifting sooner is waited out, when the wait also fits what is left of the
+    # request's budget and of the deadline (see _DeadlineMixin.sleep).
+    rate_limit_wait: float = 60.0
     concurrency: int = 8
 
     @property

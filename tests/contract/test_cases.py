@@ -227,6 +227,21 @@ def test_case_8_library_lines_only_with_verbose(capfd: pytest.CaptureFixture[str
 # --- 9: each protection named ---------------------------------------------------------------
 
 
+def test_case_9_a_secret_found_in_the_files_is_removed_not_bypassed() -> None:
+    for server in replay("github-refusal-secret", "github-git-publish"):
+        with pytest.raises(PublishError) as info:
+            publish(
+                target(server, "jacquev6/PyGithub"), {"ReadMe.md": "x"}, "Update", ("ReadMe.md",)
+            )
+    message = str(info.value)
+    assert (
+        "In the way: push protection (secret scanning) (GitHub found what looks like a " in message
+    )
+    assert message.endswith(
+        "remove it from data/cv.yaml; letting the bot through would publish it)."
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "named"),
     [

@@ -105,11 +105,11 @@ def test_stats_json_is_stable_and_sorted(
 FAULTS: dict[str, tuple[str, str, list[Reply], str]] = {
     "graphql 502 then ok": ("github", "/graphql", [json_reply({"message": "x"}, 502)], ""),
     "graphql 5xx": ("github", "/graphql", [json_reply({"message": "Server Error"}, 502)] * 3, "HTTP 502: Server Error"),
-    "graphql rate limit": ("github", "/graphql", [graphql_rate_limited()], "GraphQL rate limit exhausted"),
+    "graphql rate limit": ("github", "/graphql", [graphql_rate_limited()], "rate limited by GitHub"),
     "graphql html": ("github", "/graphql", [Reply(200, "<html>Unicorn</html>", {"Content-Type": "text/html"})], "invalid response"),
     "graphql timeout": ("github", "/graphql", [Reply(200, b"{}", delay=0.6)] * 3, "timed out (after retries)"),
     "graphql reset": ("github", "/graphql", [Reply(reset=True)] * 3, "connection failed"),
-    "hub 429": ("hub", "kanana-nano-2.1b-instruct", [json_reply({"error": "x"}, 429, {"Retry-After": "0"})] * 3, "rate limited (HTTP 429)"),
+    "hub 429": ("hub", "kanana-nano-2.1b-instruct", [json_reply({"error": "x"}, 429, {"Retry-After": "0"})] * 3, "rate limited by the Hugging Face Hub (HTTP 429: x), still after retries"),
     "hub invalid json": ("hub", "kanana-nano-2.1b-instruct", [Reply(200, b"{not json", {"Content-Type": "application/json"})], "invalid response"),
 }  # fmt: skip
 
@@ -231,7 +231,7 @@ def test_tokens_never_printed(
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:1")
     assert main(["-v", "render", "--strict", "--retries", "0", *paths_args(profile)]) == 3
     out, err = capsys.readouterr()
-    assert "GitHub rejected the token (401 Bad credentials): check GITHUB_TOKEN" in err
+    assert "GitHub rejected GITHUB_TOKEN (401 Bad credentials): set a valid token" in err
     for secret in (GITHUB_TOKEN, HF_TOKEN, GITHUB_TOKEN[4:20], HF_TOKEN[3:20]):
         assert secret not in out + err
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from updater.links import Ref, Targets, classify, discover, urls_in
+from updater.links import Ref, Targets, classify, discover, untracked_notes, urls_in
 
 
 @pytest.mark.parametrize(
@@ -103,3 +103,31 @@ def test_urls_in_markdown_and_plain_text() -> None:
         "https://arxiv.org/abs/2306.02254",
         "https://huggingface.co/org/m",
     ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://huggingface.co/bert-base-uncased",
+        "https://hf.co/gpt2/",
+        "https://huggingface.co/T5-Base",
+    ],
+)
+def test_a_legacy_one_segment_hub_id_is_a_model(url: str) -> None:
+    ref = classify(url)
+    assert ref is not None and ref.kind == "model" and "/" not in ref.id
+
+
+def test_other_one_segment_hub_links_are_untracked_and_said_so() -> None:
+    urls = [
+        "https://huggingface.co/google",  # an organisation
+        "https://huggingface.co/ada-park",  # the owner of a tracked model: her profile
+        "https://huggingface.co/ada-park/tiny-retriever",
+        "https://huggingface.co/docs",  # one of the Hub's own pages
+        "https://huggingface.co/gpt2",
+    ]
+    targets = discover(urls, None)
+    assert targets.models == ("ada-park/tiny-retriever", "gpt2")
+    assert targets.untracked == ("google",)
+    [note] = untracked_notes(targets)
+    assert note.startswith("huggingface.co/google is not tracked: taken for a user or organization")

@@ -55,3 +55,14 @@ def test_filter_formats_arguments_once() -> None:
     record = logging.LogRecord("updater", logging.INFO, __file__, 1, "%s and %d", (SECRET, 3), None)
     assert RedactingFilter([SECRET]).filter(record)
     assert record.getMessage() == "*** and 3"
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_library_loggers_go_through_our_handler_only(verbose: bool) -> None:
+    github = logging.getLogger("github")
+    github.addHandler(logging.StreamHandler())  # what PyGithub's import does
+    github.setLevel(logging.INFO)
+    logs.configure(verbose, ["s3cret"])
+    assert github.handlers == [] and github.propagate
+    assert github.getEffectiveLevel() == (logging.DEBUG if verbose else logging.ERROR)
+    assert logging.getLogger("urllib3").getEffectiveLevel() == github.getEffectiveLevel()

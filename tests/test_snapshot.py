@@ -10,7 +10,15 @@ import pytest
 from tests.conftest import FIXTURES
 from updater.errors import InputError
 from updater.snapshot import Snapshot, dumps, load_snapshot, merge, parse_snapshot
-from updater.stats import Failure, PaperStats, Rename, RepoStats, SourceResult, SpaceStats
+from updater.stats import (
+    Failure,
+    ModelStats,
+    PaperStats,
+    Rename,
+    RepoStats,
+    SourceResult,
+    SpaceStats,
+)
 
 T = "2026-11-26T00:00:00Z"
 BASE = (FIXTURES / "seed" / "stats.json").read_text(encoding="utf-8")
@@ -112,3 +120,17 @@ def test_a_fetch_time_must_be_a_utc_time() -> None:
     text = BASE.replace('"fetched_at": "2026-11-20T03:17:00Z"', '"fetched_at": "yesterday"', 1)
     assert "yesterday" in text
     assert "expected a UTC time such as 2026-11-20T03:17:00Z, got 'yesterday'" in error(text)
+
+
+def test_a_hub_rename_is_recorded_as_a_link_and_dropped_when_the_id_answers_again() -> None:
+    rename = Rename(
+        "huggingface.co/bert-base-uncased", "huggingface.co/google-bert/bert-base-uncased"
+    )
+    model = ModelStats("bert-base-uncased", T, 10, None, 1)
+    moved = merge(Snapshot(), [SourceResult("huggingface", 1, models=(model,), renames=(rename,))])
+    assert moved.renamed == {rename.old: rename.new} and moved.model("bert-base-uncased") == model
+    # A GitHub result never judges a Hub entry, and the reverse.
+    github_gone = SourceResult("github", 1, failures=(Failure("bert-base-uncased", "x", True),))
+    assert merge(moved, [github_gone]).renamed == moved.renamed
+    again = SourceResult("huggingface", 1, models=(model,))
+    assert merge(moved, [again]).renamed == {}

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 from updater import __version__
 from updater.config import Settings
-from updater.links import Targets
-from updater.snapshot import Snapshot, stale_renames
+from updater.links import Targets, untracked_notes
+from updater.snapshot import Snapshot, hub_fresh, stale_renames
 from updater.sources import values
 from updater.sources.github import GitHubClient, fetch_github, make_github
 from updater.sources.http import DaemonPool, Deadline, Policy, session, utc_now
@@ -75,10 +75,12 @@ class LiveFetcher:
         secret = {"Authorization": f"Bearer {s.hf_token}"} if s.hf_token else None
         ids = (targets.models, targets.datasets, targets.spaces)
         pool = DaemonPool(policy.concurrency, "hub")
-        http = session(policy, deadline, _agent(), base_url=s.hf_endpoint, private_headers=secret)
-        client = HubClient(s.hf_endpoint, http, policy)
+        http = session(policy, deadline, _agent(), base_url=s.hf_endpoint, private_headers=secret,
+                       service="the Hugging Face Hub")  # fmt: skip
+        client = HubClient(s.hf_endpoint, http, policy, has_token=bool(s.hf_token))
         try:
-            return fetch_hub(client, ids, pool, deadline, self.now)
+            result = fetch_hub(client, ids, pool, deadline, self.now)
+            return replace(result, notes=result.notes + untracked_notes(targets))
         finally:
             pool.shutdown(wait=False)
             http.close()
@@ -91,10 +93,9 @@ class LiveFetcher:
         pool = DaemonPool(policy.concurrency, "scholar")
         # POST /paper/batch only reads: retried like a GET on 429 and 5xx.
         post = frozenset({"POST"})
-        http = session(
-            policy, deadline, _agent(), base_url=base, private_headers=secret, methods=post
-        )
-        client = ScholarClient(base, http, policy)
+        http = session(policy, deadline, _agent(), base_url=base, private_headers=secret,
+                       methods=post, service="Semantic Scholar")  # fmt: skip
+        client = ScholarClient(base, http, policy, has_key=bool(key))
         try:
             return fetch_papers(client, papers, pool, deadline, self.now)
         finally:
@@ -124,7 +125,7 @@ def _late(source: str, targets: Targets) -> SourceResult:
 
 def rename_notes(result: SourceResult, old: Snapshot) -> SourceResult:
     """Warn about each recorded rename this result shows no longer holds (merge drops it)."""
-    taken = {repo_key(r.name_with_owner) for r in result.repositories}
+    taken = {repo_key(r.name_with_owner) for r in result.repositories} | hub_fresh(result)
     notes = []
     for key in stale_renames(result, old.renamed):
         why = (

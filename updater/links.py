@@ -32,6 +32,40 @@ _HF_NOT_OWNERS = frozenset({
     "organizations", "settings", "join", "login", "pricing", "tasks", "learn", "chat", "posts",
     "enterprise", "new", "notifications", "search",
 })  # fmt: skip
+_HF_ONE_RE = re.compile(rf"{_HF_HOST}/({_NAME})/?")
+# The Hub's legacy models: the un-namespaced ids of the first canonical models, moved under
+# organisations in 2024 (bert-base-uncased is google-bert/bert-base-uncased now, gpt2 is
+# openai-community/gpt2); the Hub redirects each old id to its current name. They are a
+# closed set (no new model gets an id without an owner), and the only one-segment paths that
+# are models: huggingface.co/google is an organisation, huggingface.co/NAME mostly a user.
+# The list: the shortcut names transformers shipped for its pretrained models.
+LEGACY_MODELS = frozenset({
+    "bert-base-uncased", "bert-large-uncased", "bert-base-cased", "bert-large-cased",
+    "bert-base-multilingual-uncased", "bert-base-multilingual-cased", "bert-base-chinese",
+    "bert-base-german-cased", "bert-large-uncased-whole-word-masking",
+    "bert-large-cased-whole-word-masking",
+    "bert-large-uncased-whole-word-masking-finetuned-squad",
+    "bert-large-cased-whole-word-masking-finetuned-squad", "bert-base-cased-finetuned-mrpc",
+    "bert-base-german-dbmdz-cased", "bert-base-german-dbmdz-uncased",
+    "openai-gpt", "gpt2", "gpt2-medium", "gpt2-large", "gpt2-xl", "distilgpt2",
+    "transfo-xl-wt103", "xlnet-base-cased", "xlnet-large-cased", "ctrl", "camembert-base",
+    "xlm-mlm-en-2048", "xlm-mlm-ende-1024", "xlm-mlm-enfr-1024", "xlm-mlm-enro-1024",
+    "xlm-mlm-tlm-xnli15-1024", "xlm-mlm-xnli15-1024", "xlm-clm-enfr-1024", "xlm-clm-ende-1024",
+    "xlm-mlm-17-1280", "xlm-mlm-100-1280",
+    "roberta-base", "roberta-large", "roberta-large-mnli", "distilroberta-base",
+    "roberta-base-openai-detector", "roberta-large-openai-detector",
+    "distilbert-base-uncased", "distilbert-base-uncased-distilled-squad",
+    "distilbert-base-cased", "distilbert-base-cased-distilled-squad",
+    "distilbert-base-german-cased", "distilbert-base-multilingual-cased",
+    "distilbert-base-uncased-finetuned-sst-2-english",
+    "albert-base-v1", "albert-large-v1", "albert-xlarge-v1", "albert-xxlarge-v1",
+    "albert-base-v2", "albert-large-v2", "albert-xlarge-v2", "albert-xxlarge-v2",
+    "t5-small", "t5-base", "t5-large", "t5-3b", "t5-11b",
+    "xlm-roberta-base", "xlm-roberta-large", "xlm-roberta-large-finetuned-conll02-dutch",
+    "xlm-roberta-large-finetuned-conll02-spanish",
+    "xlm-roberta-large-finetuned-conll03-english",
+    "xlm-roberta-large-finetuned-conll03-german",
+})  # fmt: skip
 _ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Za-z]{2})?/\d{7})"
 _ARXIV_RE = re.compile(
     rf"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/{_ARXIV_ID}(?:v\d+)?(?:\.pdf)?/?"
@@ -73,6 +107,8 @@ def _github(url: str) -> Ref | None:
 
 
 def _huggingface(url: str) -> Ref | None:
+    if (one := _HF_ONE_RE.fullmatch(url)) and one[1].lower() in LEGACY_MODELS:
+        return Ref("model", one[1])
     match = _HF_RE.fullmatch(url)
     if not match:
         return None
@@ -119,19 +155,37 @@ class Targets:
     datasets: tuple[str, ...] = ()
     spaces: tuple[str, ...] = ()
     papers: tuple[str, ...] = ()
+    # One-segment huggingface.co/NAME links taken for a user or organisation page (not a
+    # legacy model id, nor the owner of a tracked item): said in a note, never silent.
+    untracked: tuple[str, ...] = ()
 
 
 def discover(urls: Iterable[str], github_user: str | None) -> Targets:
     """Every repository, model, dataset, Space and paper among the URLs, first mention first."""
     kinds: tuple[Kind, ...] = ("repo", "model", "dataset", "space", "paper")
     found: dict[Kind, dict[str, str]] = {kind: {} for kind in kinds}
+    pages: dict[str, str] = {}
     for url in urls:
         ref = classify(url)
         if ref is not None:
             found[ref.kind].setdefault(key(ref), ref.id)
+        elif (one := _HF_ONE_RE.fullmatch(url.strip())) and one[1].lower() not in _HF_NOT_OWNERS:
+            pages.setdefault(one[1].lower(), one[1])
     ids = {kind: tuple(items.values()) for kind, items in found.items()}
+    owners = {i.split("/")[0].lower() for kind in ("model", "dataset", "space") for i in ids[kind]}
+    untracked = tuple(name for low, name in pages.items() if low not in owners)
     return Targets(
-        ids["repo"], ids["model"], github_user, ids["dataset"], ids["space"], ids["paper"]
+        ids["repo"], ids["model"], github_user, ids["dataset"], ids["space"], ids["paper"],
+        untracked,
+    )  # fmt: skip
+
+
+def untracked_notes(targets: Targets) -> tuple[str, ...]:
+    """One note per one-segment Hub link that is not tracked, saying why and what to write."""
+    return tuple(
+        f"huggingface.co/{name} is not tracked: taken for a user or organization page (it is "
+        "not a legacy model id); a model is linked as huggingface.co/OWNER/NAME"
+        for name in targets.untracked
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 import sys
@@ -73,10 +74,17 @@ def configure(verbose: bool, secrets: Iterable[str]) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    # Library chatter (urllib3's "Retrying ..." warnings, PyGithub) only with -v: the run
-    # summary already says what failed after retries.
+    # PyGithub, on import, sets its logger to INFO and gives it a handler of its own: imported
+    # after this, it would print "Following Github server redirection" and "Retrying after 60
+    # seconds" beside our lines, past the redaction. Import it first, then undo both.
+    importlib.import_module("github")
+    # Library chatter (urllib3's "Retrying ..." warnings, PyGithub) only with -v, through our
+    # handler: the run summary already says what failed after retries.
     for name in ("urllib3", "github"):
-        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.ERROR)
+        library = logging.getLogger(name)
+        library.handlers[:] = []
+        library.propagate = True
+        library.setLevel(logging.DEBUG if verbose else logging.ERROR)
 
 
 class _LevelPrefix(logging.Filter):

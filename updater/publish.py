@@ -16,7 +16,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime
 from threading import Thread
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 from urllib.parse import quote
 
 import requests
@@ -26,7 +26,7 @@ from github.GitRef import GitRef
 from github.Repository import Repository
 
 from updater.errors import PublishError
-from updater.sources.http import Deadline, DeadlineExceeded, describe
+from updater.sources.http import Deadline, DeadlineExceeded, RateLimited, describe
 
 log = logging.getLogger("updater")
 
@@ -43,6 +43,46 @@ BYPASS_FIX = (
     "To publish, let the identity that commits through ({where}; the bot is a GitHub App or a "
     "user whose token is passed as GITHUB_TOKEN), or publish to another branch with --branch NAME"
 )
+
+
+class Protection(NamedTuple):
+    """One protection as GitHub names it in a refusal, and what it means for the bot."""
+
+    said: re.Pattern[str]  # GitHub's words, classic protection and rulesets alike
+    name: str
+    why: str
+    bypass: bool = True  # whether letting the bot through is the fix
+
+
+def _p(pattern: str, name: str, why: str, bypass: bool = True) -> Protection:
+    return Protection(re.compile(pattern, re.IGNORECASE), name, why, bypass)
+
+
+# In the order they are tested: "Waiting on code owner review" is about code owners, not
+# reviews in general. Messages as GitHub sends them (API answers, and the GH006/GH013 lines
+# of a refused push, which carry the same words).
+PROTECTIONS = (
+    _p(r"status checks? .*(?:is|are) expected", "required status checks",
+       "a commit the bot makes has no passing checks when it lands"),
+    _p(r"verified signatures|must be signed", "required signatures",
+       "the commit the bot makes carries no signature GitHub verifies"),
+    _p(r"merge commits|linear history", "required linear history",
+       "the branch may not gain merge commits"),
+    _p(r"code owner", "code owner review", "a direct commit has no code owner's review"),
+    _p(r"pull request|approv\w* reviews?", "required pull request and reviews",
+       "a direct commit has no pull request and no review"),
+    _p(r"merge queue", "merge queue", "only the merge queue may update the branch"),
+    _p(r"deploy", "required deployments", "the branch wants a successful deployment first"),
+    _p(r"secret", "push protection (secret scanning)",
+       "GitHub found what looks like a secret in the generated files: remove it from "
+       "data/cv.yaml; letting the bot through would publish it", bypass=False),
+    _p(r"file path|file extension|file size|path length", "push rules",
+       "a generated file breaks a push rule (restricted path, extension, size or path length)"),
+    _p(r"cannot update this protected ref|locked", "locked branch or restricted updates",
+       "nobody may update the branch"),
+    _p(r"not authorized to push|not allowed to push", "push restrictions",
+       "only the people, teams and apps listed may push"),
+)  # fmt: skip
 
 
 def blob_id(data: bytes) -> str:
@@ -171,6 +211,10 @@ class Target:
                 f"{self.full_name}: cannot {what}: no answer within the time left for publishing "
                 f"(--deadline){maybe}; run the update again, or raise --deadline"
             ) from exc
+        except RateLimited as exc:
+            raise PublishError(
+                f"{self.full_name}: cannot {what}: {exc}; run the update again after that"
+            ) from exc
         except NETWORK_ERRORS as exc:
             raise PublishError(
                 f"{self.full_name}: cannot {what}: {describe(exc)}: check the network, and "
@@ -239,28 +283,33 @@ def _github_message(exc: GithubException) -> str:
 
 
 def _refusal(exc: GithubException, target: Target) -> PublishError:
-    """A refused ref update: a race is worth retrying, a protection or a ruleset is not."""
+    """A refused ref update: a race is worth retrying, a protection or a ruleset is not, and
+    each protection GitHub names gets its own line and fix."""
     said = _github_message(exc)
     quoted = re.sub(r"\s+", " ", said).strip()[:300]
     where = f"{target.full_name}: branch {target.branch}"
     if "not a fast forward" in said.lower():
         return BranchMoved(f"{where} moved during the run")
-    if "protected branch" in said.lower():
-        return PublishError(
-            f'{where} is protected: GitHub refused the commit (422 "{quoted}"); nothing was '
-            f"changed. {BYPASS_FIX.format(where=BYPASS['branch'])}"
-        )
-    if "rule violation" in said.lower():
-        return PublishError(
-            f'{where} is guarded by a ruleset: GitHub refused the commit (422 "{quoted}"); '
-            f"nothing was changed. {BYPASS_FIX.format(where=BYPASS['ruleset'])}"
-        )
-    return PublishError(f'{where}: GitHub refused to move the branch (422 "{quoted}")')
+    named = [p for p in PROTECTIONS if p.said.search(said)]
+    ruleset = "rule violation" in said.lower()
+    if not named and not ruleset and "protected branch" not in said.lower():
+        return PublishError(f'{where}: GitHub refused to move the branch ({exc.status} "{quoted}")')
+    guard = "guarded by a ruleset" if ruleset else "protected"
+    parts = [
+        f'{where} is {guard}: GitHub refused the commit ({exc.status} "{quoted}"); nothing was '
+        "changed."
+    ]
+    if named:
+        parts.append("In the way: " + "; ".join(f"{p.name} ({p.why})" for p in named) + ".")
+    if all(p.bypass for p in named):
+        parts.append(BYPASS_FIX.format(where=BYPASS["ruleset" if ruleset else "branch"]))
+    return PublishError(" ".join(parts))
 
 
 def _publish_error(exc: GithubException, target: Target, what: str) -> PublishError:
     """One line naming what to fix, for the statuses a publish meets."""
-    if exc.status == 422 and what == "move the branch":
+    # 422 for classic protection and most rules; 409 for some ruleset refusals.
+    if exc.status in (409, 422) and what == "move the branch":
         return _refusal(exc, target)
     return PublishError(_status_message(exc, target, what))
 

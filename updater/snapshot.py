@@ -15,6 +15,7 @@ from pydantic_core import ErrorDetails
 from updater.errors import InputError, ValidationFailed, sort_problems, with_position
 from updater.files import read_text
 from updater.stats import (
+    HUB,
     DatasetStats,
     ModelStats,
     PaperStats,
@@ -244,7 +245,23 @@ def merge(old: Snapshot, results: Iterable[SourceResult]) -> Snapshot:
 
 
 def stale_renames(result: SourceResult, renamed: Mapping[str, str]) -> list[str]:
-    """Old names (keys of `renamed`) that this result shows no longer redirect."""
+    """Old names (keys of `renamed`) that this result shows no longer redirect: each source
+    judges its own (GitHub's OWNER/NAME keys, the Hub's `huggingface.co/...` links)."""
+    if result.source == "huggingface":
+        answered = hub_fresh(result) | {HUB + f.item.lower() for f in result.failures if f.missing}
+        return [key for key in renamed if key.startswith(HUB) and key in answered]
+    if result.source != "github":
+        return []
     taken = {repo_key(r.name_with_owner) for r in result.repositories}
     gone = {repo_key(f.item) for f in result.failures if f.missing}
-    return [key for key in renamed if key in taken or key in gone]
+    return [key for key in renamed if not key.startswith(HUB) and (key in taken or key in gone)]
+
+
+def hub_fresh(result: SourceResult) -> set[str]:
+    """The Hub links (`huggingface.co/...`, lower case) this result answered under their own
+    name, not redirected."""
+    ids = [m.model_id for m in result.models]
+    ids += [f"datasets/{d.dataset_id}" for d in result.datasets]
+    ids += [f"spaces/{s.space_id}" for s in result.spaces]
+    moved = {r.old.lower() for r in result.renames}
+    return {HUB + i.lower() for i in ids} - moved

@@ -89,6 +89,9 @@ class UserTotals:
 
 
 TOTALS = "totals of "
+# Hub renames are recorded as links (`huggingface.co/bert-base-uncased`): never an OWNER/NAME
+# of GitHub, whose renames share the snapshot's `renamed`.
+HUB = "huggingface.co/"
 
 
 def totals_item(login: str) -> str:
@@ -112,7 +115,7 @@ class Failure:
 
 @dataclass(frozen=True)
 class Rename:
-    """A repository the CV links under an old name."""
+    """A repository the CV links under an old name (a Hub one as `huggingface.co/...`)."""
 
     old: str
     new: str

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -181,7 +183,8 @@ def test_retry_after_past_the_deadline_gives_up_at_once(repos: FakeGitHub) -> No
     result = fetch(repos, ("me/a",), seconds=5)
     assert time.monotonic() - started < 2
     reason = result.failures[0].reason
-    assert reason.startswith("HTTP 429; a retry would wait 60s, past the fetch deadline"), reason
+    assert reason.startswith("rate limited by GitHub until "), reason
+    assert reason.endswith(" UTC (secondary limit)")
 
 
 def test_exhausted_primary_rate_limit_rest(repos: FakeGitHub) -> None:
@@ -193,7 +196,8 @@ def test_exhausted_primary_rate_limit_rest(repos: FakeGitHub) -> None:
     assert stars(result) == {"me/b": 20}
     [failure] = result.failures
     assert failure.item == "me/a"
-    assert failure.reason.startswith("rate limit exhausted until ")
+    until = datetime.fromtimestamp(math.ceil(reset / 60) * 60, UTC)
+    assert failure.reason == f"rate limited by GitHub until {until:%H:%M} UTC (primary limit)"
 
 
 def test_primary_rate_limit_resetting_soon_is_waited_out(repos: FakeGitHub) -> None:
@@ -214,7 +218,10 @@ def test_exhausted_graphql_rate_limit_is_a_200_with_an_error(repos: FakeGitHub) 
     result = fetch(repos, ("me/a", "me/b"), user="me")
     assert result.repositories == ()
     assert {f.item for f in result.failures} == {"me/a", "me/b", "totals of me"}
-    assert all(f.reason.startswith("GraphQL rate limit exhausted") for f in result.failures)
+    reason = (
+        "rate limited by GitHub (GraphQL points): API rate limit already exceeded for user ID 1."
+    )
+    assert all(f.reason == reason for f in result.failures)
 
 
 @pytest.mark.parametrize(
@@ -266,10 +273,12 @@ def test_connection_reset_every_time(repos: FakeGitHub) -> None:
 
 
 def test_bad_token(repos: FakeGitHub) -> None:
-    result = fetch(repos, ("me/a",), token="ghs_wrong")
-    assert result.failures == (
-        Failure("me/a", "GitHub rejected the token (401 Bad credentials): check GITHUB_TOKEN"),
+    result = fetch(repos, ("me/a", "me/b"), token="ghs_wrong")
+    reason = (
+        "GitHub rejected GITHUB_TOKEN (401 Bad credentials): set a valid token, or unset it to "
+        "read public numbers without one"
     )
+    assert result.failures == (Failure("me/a", reason), Failure("me/b", reason))
 
 
 # --- untrusted answers --------------------------------------------------------------------

@@ -24,6 +24,7 @@ from updater.sources.http import (
     Policy,
     describe,
     load_json,
+    ratelimit_field,
     same_origin,
     session,
 )
@@ -173,3 +174,37 @@ def test_when_the_deadline_ends_the_retries_the_cause_comes_first() -> None:
         "name resolution failed for huggingface.co: check the network, and the API's URL; "
         "no time was left to retry before the fetch deadline"
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "parsed"),
+    [
+        ('"api";r=0;t=55', ("api", 0, 55)),
+        ('"api";t=12;r=3', ("api", 3, 12)),
+        ('"resolvers";r=10;t=5, "api";r=0;t=55', ("resolvers", 10, 5)),
+        ("garbage", None),
+        ("", None),
+    ],
+)
+def test_the_ietf_ratelimit_field(field: str, parsed: tuple[str, int, int] | None) -> None:
+    assert ratelimit_field({"RateLimit": field}) == parsed
+
+
+def test_a_retry_after_longer_than_the_request_budget_ends_at_once() -> None:
+    class Busy(FakeServer):
+        def handle(self, request: Request) -> Reply:
+            return json_reply({"error": "maintenance"}, 503, {"Retry-After": "40"})
+
+    slept: list[float] = []
+    deadline = Deadline.after(100, sleep=slept.append)
+    with (
+        Busy() as busy,
+        session(Policy(request_budget=30), deadline, {}) as http,
+        pytest.raises(DeadlineExceeded) as info,
+    ):
+        http.get(busy.url)
+    assert str(info.value) == (
+        "HTTP 503; a retry would wait 40s, longer than this request may still take "
+        "(30s left of its budget)"
+    )
+    assert slept == [] and busy.count() == 1

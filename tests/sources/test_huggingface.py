@@ -39,7 +39,7 @@ def fetch_all(
     secret = {"Authorization": f"Bearer {token}"} if token else None
     http = session(policy, deadline, {}, base_url=hub.url, private_headers=secret)
     with http, ThreadPoolExecutor(8) as pool:
-        client = HubClient(hub.url, http, policy)
+        client = HubClient(hub.url, http, policy, has_token=token is not None)
         if not datasets and not spaces:
             return fetch_models(client, models, pool, deadline, lambda: T)
         return fetch_hub(client, (models, datasets, spaces), pool, deadline, lambda: T)
@@ -157,7 +157,7 @@ def test_429_with_retry_after(hub: FakeHub) -> None:
 @pytest.mark.parametrize(
     ("replies", "reason"),
     [
-        ([json_reply({"error": "x"}, 503)] * 3, "HTTP 503 after retries"),
+        ([json_reply({"error": "x"}, 503)] * 3, "HTTP 503: x after retries"),
         (
             [Reply(200, "<html>Hugging Face is down</html>", {"Content-Type": "text/html"})],
             "invalid response: expected JSON, got text/html",

@@ -26,9 +26,10 @@ def fetch(
     deadline = Deadline.after(seconds)
     secret = {"x-api-key": key} if key else None
     post = frozenset({"POST"})
-    http = session(FAST, deadline, {}, base_url=fake.base_url, private_headers=secret, methods=post)
+    http = session(FAST, deadline, {}, base_url=fake.base_url, private_headers=secret, methods=post,
+                   service="Semantic Scholar")  # fmt: skip
     with http:
-        client = ScholarClient(fake.base_url, http, FAST)
+        client = ScholarClient(fake.base_url, http, FAST, has_key=key is not None)
         return fetch_papers(client, papers, DaemonPool(4, "test"), deadline, lambda: T)
 
 
@@ -104,7 +105,8 @@ def test_retry_after_past_the_deadline_gives_up_at_once(scholar: FakeScholar) ->
     started = time.monotonic()
     [failure] = fetch(scholar, PAPERS[:1], seconds=5).failures
     assert time.monotonic() - started < 4
-    assert "past the fetch deadline" in failure.reason
+    assert failure.reason.startswith("rate limited by Semantic Scholar until "), failure.reason
+    assert failure.reason.endswith(" UTC (HTTP 429)")
 
 
 @pytest.mark.parametrize(
@@ -115,7 +117,10 @@ def test_retry_after_past_the_deadline_gives_up_at_once(scholar: FakeScholar) ->
         ([Reply(200, "<html>down</html>", {"Content-Type": "text/html"})], "invalid response"),
         ([json_reply([None])], "invalid response: expected a JSON list with one entry per id"),
         ([json_reply({"error": "Unrecognized or unsupported fields"}, 400)], "HTTP 400"),
-        ([json_reply({"message": "Forbidden"}, 403)], "check SEMANTIC_SCHOLAR_API_KEY"),
+        (
+            [json_reply({"message": "Forbidden"}, 403)],
+            "Semantic Scholar rejected SEMANTIC_SCHOLAR_API_KEY (HTTP 403: Forbidden): set a valid key",
+        ),
         ([Reply(reset=True)] * 3, "connection failed"),
     ],
     ids=["5xx", "5xx-then-garbage", "html", "misaligned", "400", "403", "reset"],

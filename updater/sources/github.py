@@ -62,6 +62,8 @@ fragment RepoStats on Repository {
   primaryLanguage { name }
 }
 """
+# A GraphQL answer: its data, its error entries and the response headers (the rate limit).
+Answer = tuple[dict[str, Any], list[Any], dict[str, Any]]
 OWNER_FIELD = """
   owner: repositoryOwner(login: $login) {
     login
@@ -142,10 +144,11 @@ class GitHubClient:
     graphql_url: str
     has_token: bool
 
-    def graphql(self, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
-        """POST a query; return (data, errors). Partial data is kept, unlike graphql_query()."""
+    def graphql(self, query: str, variables: dict[str, Any]) -> Answer:
+        """POST a query; return (data, errors, headers). Partial data is kept, unlike
+        graphql_query(); the headers carry the rate limit's reset time."""
         try:
-            _, body = self.github.requester.requestJsonAndCheck(
+            headers, body = self.github.requester.requestJsonAndCheck(
                 "POST", self.graphql_url, input={"query": query, "variables": variables}
             )
         except RecursionError as exc:
@@ -157,7 +160,7 @@ class GitHubClient:
             raise ValueError("expected a GraphQL JSON response")
         if not isinstance(errors, list):
             raise ValueError("malformed GraphQL errors")
-        return data or {}, errors
+        return data or {}, errors, dict(headers or {})
 
 
 @dataclass
@@ -192,6 +195,8 @@ def fetch_github(
     now: Callable[[], str],
 ) -> SourceResult:
     """Stars and forks of every target repository and the owner's totals."""
+    if not targets.repositories and not targets.github_user:
+        return SourceResult("github", 0)  # nothing to ask: no request at all
     if client.has_token:
         return _fetch_graphql(client, targets, pool, deadline, now())
     return _fetch_rest(client.github, targets, pool, deadline, now())
@@ -221,7 +226,7 @@ def _fetch_graphql(
     owner: dict[str, Any] = {}  # the owner's first page of repositories, from batch 0
     out = _Collected()
 
-    def run(index: int) -> tuple[dict[str, Any], list[Any]]:
+    def run(index: int) -> Answer:
         names, with_owner = batches[index], bool(login) and index == 0
         return client.graphql(
             stats_query(len(names), with_owner), _variables(names, login if with_owner else None)
@@ -235,20 +240,19 @@ def _fetch_graphql(
             if index == 0 and login:
                 out.failures.append(Failure(totals_item(login), github_reason(outcome)))
             continue
-        data, errors = outcome
-        _collect_batch(names, data, errors, out, at)
+        data, errors, headers = outcome
+        _collect_batch(names, outcome, out, at)
         if index == 0 and login:
-            owner = _owner_or_failure(data, errors, login, out)
+            owner = _owner_or_failure(data, errors, headers, login, out)
     if login and owner:
         out.user = _totals(client, login, owner, at, out)
     return out.result(len(targets.repositories))
 
 
-def _collect_batch(
-    names: tuple[str, ...], data: dict[str, Any], errors: list[Any], out: _Collected, at: str
-) -> None:
-    by_alias = {_alias(e): e for e in errors if isinstance(e, dict) and _alias(e)}
-    general = [e for e in errors if isinstance(e, dict) and not _alias(e)]
+def _collect_batch(names: tuple[str, ...], answer: Answer, out: _Collected, at: str) -> None:
+    data, errors, headers = answer
+    by_alias = {_alias(e): e for e in errors if isinstance(e, dict) and _ours(_alias(e))}
+    general = _general(errors)
     for i, name in enumerate(names):
         node = data.get(f"r{i}")
         if isinstance(node, dict):
@@ -259,7 +263,7 @@ def _collect_batch(
             continue
         error = by_alias.get(f"r{i}") or (general[0] if general else {})
         missing = error.get("type") == "NOT_FOUND"
-        out.failures.append(Failure(name, graphql_reason(error), missing=missing))
+        out.failures.append(Failure(name, graphql_reason(error, headers), missing=missing))
 
 
 def _alias(error: dict[str, Any]) -> str | None:
@@ -268,26 +272,46 @@ def _alias(error: dict[str, Any]) -> str | None:
     return str(path[0]) if isinstance(path, list) and path else None
 
 
-def graphql_reason(error: dict[str, Any]) -> str:
-    """One line for a GraphQL error entry."""
-    kind = values.text(error.get("type"), 40)
-    message = values.clean(str(error.get("message", "no data returned")), 160)
+def _ours(alias: str | None) -> bool:
+    """Whether an error entry names one of the query's own fields (r0, r1, ..., owner)."""
+    return alias == "owner" or (alias is not None and alias[:1] == "r" and alias[1:].isdigit())
+
+
+def _general(errors: list[Any]) -> list[dict[str, Any]]:
+    """Entries about the whole query: no path, or one that names none of its fields (a
+    validation error's path starts with "query")."""
+    return [e for e in errors if isinstance(e, dict) and not _ours(_alias(e))]
+
+
+RATE_LIMIT_TYPES = frozenset({"RATE_LIMITED", "RATE_LIMIT"})  # both are in use
+
+
+def graphql_reason(error: dict[str, Any], headers: dict[str, Any] | None = None) -> str:
+    """One line for a GraphQL error entry, with the message GitHub sent."""
+    extensions = error.get("extensions")
+    code = extensions.get("code") if isinstance(extensions, dict) else None
+    kind = values.text(error.get("type"), 40) or values.text(code, 40)
+    message = values.clean(str(error.get("message") or "no data returned"), 160)
     if kind == "NOT_FOUND":
         return "not found or private: check the link in data/cv.yaml"
-    if kind == "RATE_LIMITED":
-        return f"GraphQL rate limit exhausted: {message}"
+    if kind in RATE_LIMIT_TYPES:
+        until = reset_time(headers or {})
+        return f"rate limited by GitHub{until} (GraphQL points)" + ("" if until else f": {message}")
+    if _alias(error) == "query" or (kind is None and "locations" in error):
+        # A validation or parse error: GitHub changed its schema under the query.
+        return f"GitHub refused the query ({kind or 'invalid'}: {message}); updater needs a fix"
     return f"{kind or 'error'}: {message}"[:200]
 
 
 def _owner_or_failure(
-    data: dict[str, Any], errors: list[Any], login: str, out: _Collected
+    data: dict[str, Any], errors: list[Any], headers: dict[str, Any], login: str, out: _Collected
 ) -> dict[str, Any]:
     owner = data.get("owner")
     if isinstance(owner, dict) and isinstance(owner.get("repositories"), dict):
         return owner
-    mine = [e for e in errors if isinstance(e, dict) and (_alias(e) or "owner") == "owner"]
+    mine = [e for e in errors if isinstance(e, dict) and _alias(e) == "owner"] + _general(errors)
     error = mine[0] if mine else None
-    why = graphql_reason(error) if error else "no data returned"
+    why = graphql_reason(error, headers) if error else "no data returned"
     if error and error.get("type") == "NOT_FOUND":
         why = f"GitHub account not found: check tracking.github_user in data/cv.yaml ({login})"
     out.failures.append(Failure(totals_item(login), why))
@@ -315,13 +339,13 @@ def _totals(
             break
         seen.add(cursor)
         try:
-            data, errors = client.graphql(
+            data, errors, headers = client.graphql(
                 stats_query(0, with_owner=True), {"login": login, "cursor": cursor}
             )
         except EXPECTED as exc:
             out.failures.append(Failure(totals_item(login), github_reason(exc)))
             return None
-        next_owner = _owner_or_failure(data, errors, login, out)
+        next_owner = _owner_or_failure(data, errors, headers, login, out)
         if not next_owner:
             return None
         page = next_owner["repositories"]
@@ -431,26 +455,53 @@ def _rest_totals(
 
 
 def github_reason(exc: BaseException) -> str:
-    """One line for a failed GitHub request, naming the fix where there is one."""
+    """One line for a failed GitHub request, from the body GitHub sent, naming the fix."""
     if isinstance(exc, RateLimitExceededExceedsMaxWait | RateLimitExceededException):
-        return f"rate limit exhausted{_reset_time(exc)}; kept the last known numbers"
+        headers = exc.headers or {}
+        until = reset_time(headers)
+        kind = "primary" if _header(headers, "x-ratelimit-remaining") == "0" else "secondary"
+        said = "" if until else f", still after retries: {body_message(exc)}"
+        return f"rate limited by GitHub{until} ({kind} limit){said}"[:200]
     if isinstance(exc, GithubException):
-        message = exc.message or (exc.data.get("message") if isinstance(exc.data, dict) else None)
         if exc.status == 401:
-            return "GitHub rejected the token (401 Bad credentials): check GITHUB_TOKEN"
+            return (
+                "GitHub rejected GITHUB_TOKEN (401 Bad credentials): set a valid token, or unset "
+                "it to read public numbers without one"
+            )
         if exc.status == 404:
             return "not found or private: check the link in data/cv.yaml"
-        return f"HTTP {exc.status}: {values.clean(str(message or 'no message'), 160)}"
+        return f"HTTP {exc.status}: {body_message(exc)}"
     return describe(exc)
 
 
-def _reset_time(exc: GithubException) -> str:
-    reset = (exc.headers or {}).get("x-ratelimit-reset") or (exc.headers or {}).get(
-        "X-RateLimit-Reset"
-    )
-    if not reset or not str(reset).isdigit():
+def body_message(exc: GithubException) -> str:
+    """What GitHub said: `message` (or `error`, as its 5xx pages say), else the GraphQL
+    `errors` (also inside a 502), else the start of a non-JSON body; one bounded line."""
+    data = exc.data if isinstance(exc.data, dict) else {}
+    said: Any = data.get("message") or exc.message or data.get("error")
+    errors = data.get("errors")
+    if not said and isinstance(errors, list):
+        texts = [e.get("message") if isinstance(e, dict) else e for e in errors]
+        said = "; ".join(t for t in texts if isinstance(t, str))
+    if not said and isinstance(data.get("data"), str):  # PyGithub's wrapping of a non-JSON body
+        said = data["data"]
+    return values.clean(str(said or "no message"), 160)
+
+
+def _header(headers: dict[str, Any], name: str) -> str:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return str(value)
+    return ""
+
+
+def reset_time(headers: dict[str, Any]) -> str:
+    """` until 14:03 UTC` when GitHub says the limit is spent and when it resets, else ``."""
+    reset = _header(headers, "x-ratelimit-reset")
+    if _header(headers, "x-ratelimit-remaining") != "0" or not reset.isdigit():
         return ""
-    return f" until {datetime.fromtimestamp(int(reset), UTC):%H:%M} UTC"
+    moment = math.ceil(int(reset) / 60) * 60
+    return f" until {datetime.fromtimestamp(moment, UTC):%H:%M} UTC"
 
 
 def _expected(exc: BaseException) -> None:

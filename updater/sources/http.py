@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import re
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass
@@ -23,12 +25,14 @@ from github.GithubRetry import GithubRetry
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import HTTPError as urllib3_error
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 from urllib3.exceptions import TimeoutError as urllib3_timeout
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 Clock = Callable[[], float]
+Sleep = Callable[[float], None]
 T = TypeVar("T")
 R = TypeVar("R")
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})  # huggingface_hub's list
@@ -39,6 +43,11 @@ CHUNK = 64 * 1024
 
 class DeadlineExceeded(Exception):
     """The fetch deadline passed (or a retry would have to wait past it)."""
+
+
+class RateLimited(DeadlineExceeded):
+    """A rate limit whose wait fits neither the request's budget nor the deadline: the items
+    keep their last known numbers at once, with the service's own reset time as the reason."""
 
 
 class BudgetExceeded(requests.Timeout):
@@ -61,7 +70,9 @@ class Policy:
     backoff_factor: float = 0.5
     backoff_jitter: float = 0.5
     backoff_max: float = 10.0
-    rate_limit_wait: float = 60.0  # a primary rate limit resetting sooner is waited out
+    # A rate limit lifting sooner is waited out, when the wait also fits what is left of the
+    # request's budget and of the deadline (see _DeadlineMixin.sleep).
+    rate_limit_wait: float = 60.0
     concurrency: int = 8
 
     @property
@@ -75,15 +86,25 @@ class Deadline:
     """The moment the whole run's network work must be done by, on a monotonic clock.
 
     Made once per process (see LiveFetcher) and shareable: publishing can check the same one.
+    `sleep` is how a retry waits and `wall` tells the time of day (for "until 14:03 UTC"):
+    tests pass a sleep that moves their clock, so a 60 s Retry-After is waited at once.
     """
 
     at: float
     clock: Clock = time.monotonic
+    sleep: Sleep = time.sleep
+    wall: Clock = time.time
 
     @classmethod
-    def after(cls, seconds: float, clock: Clock = time.monotonic) -> Deadline:
+    def after(
+        cls,
+        seconds: float,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+        wall: Clock = time.time,
+    ) -> Deadline:
         """A deadline `seconds` from now."""
-        return cls(clock() + seconds, clock)
+        return cls(clock() + seconds, clock, sleep, wall)
 
     def remaining(self) -> float:
         """Seconds left, never negative."""
@@ -98,36 +119,137 @@ class Deadline:
 # --- retries --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What every retry of one client knows: whose server it asks (for the messages), the
+    deadline, the longest wait a rate limit may take, and how much of an error body to keep."""
+
+    service: str = "the server"
+    deadline: Deadline | None = None
+    max_wait: float = 60.0
+    max_body: int = 10 * MB
+
+
 class _DeadlineMixin(Retry):
-    """Never sleep past the deadline: a wait that would reach it ends the retries instead."""
+    """Wait only when the wait fits both the request's budget and the deadline; otherwise end
+    the retries at once with the true reason. Keep every error body for the message."""
 
-    deadline: Deadline | None
+    scope: Scope
 
-    def __init__(self, *args: Any, deadline: Deadline | None = None, **kwargs: Any) -> None:
-        self.deadline = deadline
+    def __init__(
+        self, *args: Any, scope: Scope | None = None, deadline: Deadline | None = None,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
+        self.scope = scope or Scope(deadline=deadline)
         super().__init__(*args, **kwargs)
 
+    @property
+    def deadline(self) -> Deadline | None:
+        """The fetch deadline the waits must fit."""
+        return self.scope.deadline
+
     def new(self, **kw: Any) -> Self:
-        kw["deadline"] = self.deadline
+        kw["scope"] = self.scope
         return super().new(**kw)
 
+    def increment(
+        self, method: str | None = None, url: str | None = None,
+        response: BaseHTTPResponse | None = None, error: Exception | None = None,
+        _pool: Any = None, _stacktrace: TracebackType | None = None,
+    ) -> Self:  # fmt: skip
+        # urllib3 drains a response it retries: read its body first, or the message of the
+        # last one (returned once the retries are spent) is lost.
+        if response is not None and response.status >= 400:
+            keep_body(response, self.scope.max_body)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
     def sleep(self, response: BaseHTTPResponse | None = None) -> None:
-        wait = self.get_backoff_time()
-        if response is not None and self.respect_retry_after_header:
-            retry_after = self.get_retry_after(response)
-            wait = retry_after if retry_after is not None else wait
+        told = _told_wait(self, response)
+        wait = told if told is not None else self.get_backoff_time()
+        limit = _limit_kind(response, self.scope.service) if response is not None else None
+        watch: _Watch | None = getattr(_current, "watch", None)
+        budget = watch.left() if watch is not None else math.inf
+        if watch is not None and budget <= 0 and limit is None:
+            # The request's budget is spent: the adapter reports that, as for any request.
+            raise BudgetExceeded(f"no complete answer within {watch.seconds:g}s")
+        left = self.deadline.remaining() if self.deadline is not None else math.inf
         # `>=`: with zero backoff and no time left, a retry would still start after the deadline.
-        if self.deadline is not None and wait >= self.deadline.remaining():
-            left = self.deadline.remaining()
-            # The cause first: what failed is what the owner can act on, not the wait.
-            raise DeadlineExceeded(
-                f"{_last_failure(self.history)}; a retry would wait {wait:.0f}s, past the fetch "
-                f"deadline ({left:.0f}s left)"
-                if wait >= 1
-                else f"{_last_failure(self.history)}; no time was left to retry before the fetch "
-                "deadline"
+        if wait >= min(budget, left) or (limit is not None and wait > self.scope.max_wait):
+            raise self._refused(response, wait, limit, budget, left)
+        if wait > 0:
+            (self.deadline.sleep if self.deadline is not None else time.sleep)(wait)
+
+    def _refused(
+        self, response: BaseHTTPResponse | None, wait: float, limit: str | None,
+        budget: float, left: float,
+    ) -> DeadlineExceeded:  # fmt: skip
+        """Why the retries end here: a rate limit and its reset, or the cause and the time."""
+        if response is not None and limit is not None:
+            until = _reset_at(response, wait, self.deadline)
+            return RateLimited(f"rate limited by {self.scope.service} until {until} ({limit})")
+        cause = _last_failure(self.history)
+        if budget < left:
+            return DeadlineExceeded(
+                f"{cause}; a retry would wait {wait:.0f}s, longer than this request may still "
+                f"take ({budget:.0f}s left of its budget)"
             )
-        super().sleep(response)
+        if wait >= 1:
+            return DeadlineExceeded(
+                f"{cause}; a retry would wait {wait:.0f}s, past the fetch deadline ({left:.0f}s "
+                "left)"
+            )
+        return DeadlineExceeded(f"{cause}; no time was left to retry before the fetch deadline")
+
+
+def _told_wait(retry: Retry, response: BaseHTTPResponse | None) -> float | None:
+    """The wait the server asked for: Retry-After, else a spent IETF `RateLimit` field."""
+    if response is None or not retry.respect_retry_after_header:
+        return None
+    after = retry.get_retry_after(response)
+    if after is not None:
+        return after
+    field = ratelimit_field(response.headers) if response.status == 429 else None
+    return float(field[2]) if field is not None and field[1] == 0 else None
+
+
+def ratelimit_field(headers: Mapping[str, str]) -> tuple[str, int, int] | None:
+    """(name, remaining, seconds to reset) from `RateLimit: "api";r=0;t=55` (the IETF draft
+    the Hub follows), or None."""
+    field = headers.get("RateLimit") or headers.get("ratelimit")
+    for member in (field or "").split(","):
+        name, *params = (part.strip() for part in member.split(";"))
+        values = dict(p.split("=", 1) for p in params if "=" in p)
+        if values.get("r", "").isdigit() and values.get("t", "").isdigit():
+            return name.strip('"'), int(values["r"]), int(values["t"])
+    return None
+
+
+_POLICY_RE = re.compile(r"\bq\s*=\s*(\d+).*?\bw\s*=\s*(\d+)")
+
+
+def _limit_kind(response: BaseHTTPResponse, service: str) -> str | None:
+    """Which rate limit an answer reports, in a few words; None when it is no rate limit."""
+    headers = response.headers
+    if response.status not in (403, 429):
+        return None
+    if headers.get("x-ratelimit-remaining") == "0":
+        return "primary limit"
+    field = ratelimit_field(headers)
+    if field is not None and field[1] == 0:
+        policy = _POLICY_RE.search(headers.get("RateLimit-Policy") or "")
+        quota = f" of {policy[1]} requests per {policy[2]}s" if policy else ""
+        return f'the "{field[0]}" limit{quota}'
+    # A 403 reaches a retry's wait only as a rate limit (GithubRetry raises the others).
+    return "secondary limit" if service == "GitHub" else f"HTTP {response.status}"
+
+
+def _reset_at(response: BaseHTTPResponse, wait: float, deadline: Deadline | None) -> str:
+    """HH:MM UTC when the limit lifts: GitHub's own reset time, else now plus the wait."""
+    reset = response.headers.get("x-ratelimit-reset") or ""
+    remaining = response.headers.get("x-ratelimit-remaining")
+    now = deadline.wall() if deadline is not None else time.time()
+    moment = int(reset) if reset.isdigit() and remaining == "0" else now + wait
+    return f"{datetime.fromtimestamp(math.ceil(moment / 60) * 60, UTC):%H:%M} UTC"
 
 
 def _last_failure(history: tuple[Any, ...]) -> str:
@@ -146,11 +268,43 @@ def _last_failure(history: tuple[Any, ...]) -> str:
 
 
 class DeadlineRetry(_DeadlineMixin, Retry):
-    """urllib3 Retry bounded by the fetch deadline."""
+    """urllib3 Retry bounded by the request budget and the fetch deadline."""
 
 
 class GithubDeadlineRetry(_DeadlineMixin, GithubRetry):
-    """PyGithub's rate-limit-aware retry, bounded by the fetch deadline."""
+    """PyGithub's rate-limit-aware retry, bounded by the request budget and the deadline."""
+
+    def get_content(self, resp: BaseHTTPResponse, url: str) -> bytes:  # type: ignore[override]
+        """The body GithubRetry inspects, read once and kept for the final answer."""
+        return keep_body(resp, self.scope.max_body)
+
+
+# Error bodies read while retrying, by urllib3 response: the adapter reads a body from here
+# when urllib3 hands back a response whose body a retry already consumed.
+_KEPT: weakref.WeakKeyDictionary[Any, bytes] = weakref.WeakKeyDictionary()
+_KEPT_LOCK = threading.Lock()
+
+
+def keep_body(response: BaseHTTPResponse, limit: int) -> bytes:
+    """An error response's body (decoded, at most `limit` bytes), read once and kept."""
+    with _KEPT_LOCK:
+        if response in _KEPT:
+            return _KEPT[response]
+    chunks: list[bytes] = []
+    size = 0
+    with contextlib.suppress(OSError, urllib3_error):
+        while size <= limit and (chunk := response.read(CHUNK, decode_content=True)):
+            chunks.append(chunk)
+            size += len(chunk)
+    body = b"".join(chunks)[:limit]
+    with _KEPT_LOCK:
+        _KEPT[response] = body
+    return body
+
+
+def _kept_body(raw: Any) -> bytes:
+    with _KEPT_LOCK:
+        return _KEPT.pop(raw, b"")
 
 
 def _retry_args(policy: Policy) -> dict[str, Any]:
@@ -167,21 +321,29 @@ def _retry_args(policy: Policy) -> dict[str, Any]:
     }
 
 
+def _scope(policy: Policy, deadline: Deadline, service: str) -> Scope:
+    return Scope(service, deadline, policy.rate_limit_wait, policy.max_body)
+
+
 def github_retry(policy: Policy, deadline: Deadline) -> GithubDeadlineRetry:
-    """Retries for PyGithub: 5xx, secondary limits, short primary limits; GET and POST only."""
+    """Retries for PyGithub: 5xx, secondary limits, short primary limits; GET and POST only.
+    How long a rate limit may be waited is decided in one place, the wait (not PyGithub)."""
     return GithubDeadlineRetry(
-        deadline=deadline,
-        max_rate_limit_wait=policy.rate_limit_wait,
-        secondary_rate_wait=policy.rate_limit_wait,
+        scope=_scope(policy, deadline, "GitHub"),
+        max_rate_limit_wait=None,
+        secondary_rate_wait=policy.rate_limit_wait,  # PyGithub's own assumption: 60 s
         allowed_methods=frozenset({"GET", "POST"}),
         **_retry_args(policy),
     )
 
 
-def retry(policy: Policy, deadline: Deadline, methods: frozenset[str]) -> DeadlineRetry:
-    """Retries on the usual transient statuses, honouring Retry-After, within the deadline."""
+def retry(
+    policy: Policy, deadline: Deadline, methods: frozenset[str], service: str = "the server"
+) -> DeadlineRetry:
+    """Retries on the usual transient statuses, honouring Retry-After and a spent `RateLimit`
+    field, within the request budget and the deadline."""
     return DeadlineRetry(
-        deadline=deadline,
+        scope=_scope(policy, deadline, service),
         status_forcelist=RETRY_STATUSES,
         allowed_methods=methods,
         **_retry_args(policy),
@@ -197,8 +359,9 @@ def retry(policy: Policy, deadline: Deadline, methods: frozenset[str]) -> Deadli
 class _Watch:
     """Shuts down every socket one request uses once its budget is spent."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, clock: Clock = time.monotonic) -> None:
         self.fired = False
+        self.seconds, self.ends, self.clock = seconds, clock() + seconds, clock
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._fire)
@@ -209,6 +372,10 @@ class _Watch:
             self._sockets.append(sock)
             if self.fired:
                 _shutdown(sock)
+
+    def left(self) -> float:
+        """Seconds of the budget left, on the deadline's clock (a test's clock moves in sleeps)."""
+        return max(0.0, self.ends - self.clock())
 
     def _fire(self) -> None:
         with self._lock:
@@ -311,7 +478,7 @@ class BoundedAdapter(HTTPAdapter):
             request = request.copy()
             request.headers.update(self.private_headers)
         limits = (min(self.policy.connect_timeout, budget), min(self.policy.read_timeout, budget))
-        with _Watch(budget) as watch:
+        with _Watch(budget, self.deadline.clock) as watch:
             try:
                 response = super().send(request, True, limits, verify, cert, proxies)
                 response._content = _read_capped(response, self.policy.max_body)
@@ -337,7 +504,8 @@ def _read_capped(response: requests.Response, limit: int) -> bytes:
             chunks.append(chunk)
     finally:
         response.close()
-    return b"".join(chunks)
+    # Empty here when a retry read the body first (see keep_body): that copy is the body.
+    return b"".join(chunks) or _kept_body(response.raw)
 
 
 def session(
@@ -348,9 +516,11 @@ def session(
     base_url: str | None = None,
     private_headers: Mapping[str, str] | None = None,
     methods: frozenset[str] = frozenset({"GET"}),
+    service: str = "the server",
 ) -> requests.Session:
-    """A keep-alive session with bounded requests; `private_headers` go only to `base_url`."""
-    max_retries = retry(policy, deadline, methods)
+    """A keep-alive session with bounded requests; `private_headers` go only to `base_url`.
+    `service` names the server in messages ("rate limited by the Hugging Face Hub until ...")."""
+    max_retries = retry(policy, deadline, methods, service)
     size = max(policy.concurrency, 10)
     http = requests.Session()
     http.max_redirects = 5

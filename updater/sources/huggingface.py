@@ -4,6 +4,7 @@ Spaces, one list request per author where that saves requests, one request per i
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
@@ -22,7 +23,15 @@ from updater.sources.http import (
     load_json,
     same_origin,
 )
-from updater.stats import DatasetStats, Failure, ModelStats, SourceResult, SpaceStats
+from updater.stats import (
+    HUB,
+    DatasetStats,
+    Failure,
+    ModelStats,
+    Rename,
+    SourceResult,
+    SpaceStats,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,31 +54,60 @@ LIST_MAX_PAGES = 3
 EXPECTED = (requests.RequestException, ValueError, DeadlineExceeded)
 
 S = TypeVar("S", ModelStats, DatasetStats, SpaceStats)
+_ID_RE = re.compile(r"[A-Za-z0-9_.-]{1,100}(?:/[A-Za-z0-9_.-]{1,100})?")  # legacy ids: one part
 
 
 class HubError(Exception):
-    """The Hub answered with an error status."""
+    """The Hub answered with an error status; `message` is what it said (X-Error-Message or
+    the body's `error`), `token_sent` whether HF_TOKEN went with the request."""
 
-    def __init__(self, status: int, code: str | None) -> None:
+    def __init__(
+        self, status: int, code: str | None, message: str | None = None, token_sent: bool = False
+    ) -> None:
         self.status = status
         self.code = values.text(code, 40)
+        self.message = values.text(message, 160)
+        self.token_sent = token_sent
         super().__init__(f"HTTP {status}" + (f" {self.code}" if self.code else ""))
+
+    @property
+    def token_rejected(self) -> bool:
+        """The Hub refused HF_TOKEN itself (not the repository): one cause for every item."""
+        said = (self.message or "").lower()
+        return (
+            self.token_sent
+            and self.status == 401
+            and self.code != "RepoNotFound"
+            and any(words in said for words in REJECTED_TOKEN)
+        )
 
     @property
     def missing(self) -> bool:
         """The Hub says there is no such (readable) repository."""
+        if self.token_rejected:
+            return False
         return self.status in (401, 404) or self.code == "RepoNotFound"
 
     @property
     def reason(self) -> str:
-        """What the status means for the README, in one line."""
+        """What the status means for the README, in one line, with the Hub's own words."""
+        if self.token_rejected:
+            return (
+                f"the Hub rejected HF_TOKEN ({self}: {self.message}): set a valid token, or "
+                "unset HF_TOKEN to read public repositories without one"
+            )
         if self.missing:
             return f"not found or private ({self}): check the link in data/cv.yaml"
+        said = f": {self.message}" if self.message else ""
         if self.code == "GatedRepo":
-            return f"gated and not readable ({self})"
+            return f"gated and not readable ({self}{said})"
         if self.status == 429:
-            return f"rate limited ({self}), still after retries"
-        return f"{self} after retries"
+            return f"rate limited by the Hugging Face Hub ({self}{said}), still after retries"
+        return f"{self}{said} after retries"
+
+
+# How the Hub words a refused token (huggingface_hub tells them from a missing repository so).
+REJECTED_TOKEN = ("invalid credentials", "invalid user token", "invalid username or password")
 
 
 def _gated(value: Any) -> bool | str:
@@ -147,11 +185,13 @@ SPACES: Kind[SpaceStats] = Kind(
 
 @dataclass(frozen=True)
 class HubClient:
-    """The Hub API at `endpoint`, through one keep-alive session."""
+    """The Hub API at `endpoint`, through one keep-alive session (`has_token`: it sends
+    HF_TOKEN, so a 401 may be the token's fault rather than the repository's)."""
 
     endpoint: str
     http: requests.Session
     policy: Policy
+    has_token: bool = False
 
     def model(self, model_id: str, fetched_at: str) -> ModelStats:
         """GET /api/models/{id} with only the properties we show."""
@@ -159,10 +199,16 @@ class HubClient:
 
     def one(self, kind: Kind[S], repo_id: str, fetched_at: str) -> S:
         """GET /api/{kind}/{id} with only the properties we show."""
+        return self.current(kind, repo_id, fetched_at)[0]
+
+    def current(self, kind: Kind[S], repo_id: str, fetched_at: str) -> tuple[S, str]:
+        """The numbers (keyed by `repo_id`) and the id the Hub answered under: a renamed or
+        legacy id (bert-base-uncased) is redirected to its current name."""
         url = f"{self.endpoint}/api/{kind.path}/{repo_id}"
-        return kind.parse(
-            _json(self._request(url, {"expand": list(kind.expand)})), repo_id, fetched_at
-        )
+        data = _json(self._request(url, {"expand": list(kind.expand)}))
+        stats = kind.parse(data, repo_id, fetched_at)
+        now = data.get("id") if isinstance(data, dict) else None
+        return stats, now if isinstance(now, str) and _ID_RE.fullmatch(now) else repo_id
 
     def author_models(self, author: str, fetched_at: str) -> dict[str, ModelStats]:
         """Every model of an author, keyed by lower-case id."""
@@ -203,8 +249,23 @@ class HubClient:
     def _request(self, url: str, params: dict[str, Any] | None) -> requests.Response:
         response = self.http.get(url, params=params, timeout=self.policy.timeout)
         if response.status_code != 200:
-            raise HubError(response.status_code, response.headers.get("X-Error-Code"))
+            raise HubError(
+                response.status_code, response.headers.get("X-Error-Code"),
+                _message(response), self.has_token,
+            )  # fmt: skip
         return response
+
+
+def _message(response: requests.Response) -> str | None:
+    """The Hub's own words for an error: X-Error-Message, else the body's `error`."""
+    header = response.headers.get("X-Error-Message")
+    if header:
+        return header
+    try:
+        body = load_json(response.content)
+    except ValueError:
+        return None
+    return body.get("error") if isinstance(body, dict) else None
 
 
 def _json(response: requests.Response) -> Any:
@@ -268,15 +329,19 @@ def fetch_hub(
             found.update({(kind.path, key): stats for key, stats in listed.items()})
     rest = [(k, i) for k, kind_ids in wanted for i in kind_ids if (k.path, i.lower()) not in found]
     failures: list[Failure] = []
+    renames: list[Rename] = []
     for (kind, repo_id), result in gather(
-        pool, lambda item: client.one(item[0], item[1], fetched_at), rest, deadline
+        pool, lambda item: client.current(item[0], item[1], fetched_at), rest, deadline
     ):
         if isinstance(result, BaseException):
             _expected(result)
             missing = isinstance(result, HubError) and result.missing
             failures.append(Failure(_item(kind, repo_id), reason(result), missing=missing))
-        else:
-            found[(kind.path, repo_id.lower())] = result
+            continue
+        stats, answered_as = result
+        found[(kind.path, repo_id.lower())] = stats
+        if answered_as.lower() != repo_id.lower():
+            renames.append(Rename(hub_link(kind, repo_id), hub_link(kind, answered_as)))
 
     def got(kind: Kind[Any], kind_ids: tuple[str, ...]) -> tuple[Any, ...]:
         keys = ((i, (kind.path, i.lower())) for i in kind_ids)
@@ -289,7 +354,14 @@ def fetch_hub(
         datasets=got(*wanted[1]),
         spaces=got(*wanted[2]),
         failures=tuple(failures),
+        renames=tuple(renames),
     )
+
+
+def hub_link(kind: Kind[Any], repo_id: str) -> str:
+    """How a Hub rename is recorded and shown: the link as written, without the scheme
+    (`huggingface.co/bert-base-uncased`), never to be taken for a GitHub OWNER/NAME."""
+    return f"{HUB}{_item(kind, repo_id)}"
 
 
 def fetch_models(

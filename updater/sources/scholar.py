@@ -21,8 +21,8 @@ EXPECTED = (requests.RequestException, ValueError, DeadlineExceeded)
 class ScholarError(Exception):
     """Semantic Scholar answered with an error status."""
 
-    def __init__(self, status: int, message: str | None) -> None:
-        self.status, self.message = status, message
+    def __init__(self, status: int, message: str | None, key_sent: bool = False) -> None:
+        self.status, self.message, self.key_sent = status, message, key_sent
         super().__init__(f"HTTP {status}" + (f": {message}" if message else ""))
 
     @property
@@ -33,18 +33,23 @@ class ScholarError(Exception):
                 "rate limited (HTTP 429), still after retries: kept the last known numbers "
                 "(SEMANTIC_SCHOLAR_API_KEY gives a dedicated limit)"
             )
-        if self.status in (401, 403):
-            return f"{self}: check SEMANTIC_SCHOLAR_API_KEY"
+        if self.status in (401, 403) and self.key_sent:
+            return (
+                f"Semantic Scholar rejected SEMANTIC_SCHOLAR_API_KEY ({self}): set a valid key, "
+                "or unset it to share the public pool"
+            )
         return f"{self}"
 
 
 @dataclass(frozen=True)
 class ScholarClient:
-    """The Graph API at `base_url` (…/graph/v1), through one keep-alive session."""
+    """The Graph API at `base_url` (…/graph/v1), through one keep-alive session (`has_key`:
+    it sends SEMANTIC_SCHOLAR_API_KEY, so a 403 is the key's fault)."""
 
     base_url: str
     http: requests.Session
     policy: Policy
+    has_key: bool = False
 
     def batch(self, ids: Sequence[str], fetched_at: str) -> list[PaperStats | ValueError | None]:
         """POST /paper/batch: one answer per id, in order; None for a paper it does not know."""
@@ -56,7 +61,7 @@ class ScholarClient:
         )
         kind = response.headers.get("Content-Type", "").split(";")[0] or "no content type"
         if response.status_code != 200:
-            raise ScholarError(response.status_code, _message(response.content))
+            raise ScholarError(response.status_code, _message(response.content), self.has_key)
         answer = load_json(response.content, kind)
         if not isinstance(answer, list) or len(answer) != len(ids):
             raise ValueError("expected a JSON list with one entry per id")

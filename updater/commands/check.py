@@ -27,17 +27,20 @@ def check(
     strict: bool = False,
     output_format: str = "text",
     root: Path | None = None,
+    templates: Path | None = None,
 ) -> int:
     """Print every finding on stdout; exit 1 on errors (and on warnings with strict).
 
     `root` is the repository a link to `/x` points into: by default the git work tree holding
-    each page, else the page's folder."""
-    paths = list(files) or rendered(root or Path())
+    each page, else the page's folder. `templates` holds the pages' templates (by default
+    templates/ beside each page): a page whose template holds text is not faulted for it."""
+    paths = list(files) or rendered(root or Path(), templates)
     documents = {path: _parse(path) for path in paths}
     pages = {str(path.resolve()): anchors(document) for path, document in documents.items()}
     findings: list[Finding] = []
     for path, document in documents.items():
-        template = read_text(path.parent / "templates" / f"{path.name}.j2")
+        folder = templates if templates is not None else path.parent / "templates"
+        template = read_text(folder / f"{path.name}.j2")
         base = root if root is not None else repository_root(path)
         findings += lint(document, Context(str(path), path.parent, base, template, pages))
     try:

@@ -6,7 +6,8 @@ copy of its sources without .git (as the action's checkout is), into a fresh vir
 environment each run, creating it included, with the package caches warm (one warm-up run of
 each first). `uv` is the `Install updater` step of action.yml, run as it is written; `pip` is
 the step it replaced (python -m venv, then pip). Each command's time is reported, median over
-the runs, and the total. Target: the uv step under 3 s.
+the runs, and the total; the uv step's total includes pip installing uv itself. Target: the uv
+step under 3 s. Measured on the 2-core development machine: uv 2.05 s, pip 21.8 s.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from packaging.specifiers import SpecifierSet
 
 from tests.conftest import ROOT
 
@@ -111,24 +112,42 @@ def pinned_blocks(text: str) -> list[str]:
     return [b for b in blocks if re.match(r"[a-z0-9][\w.-]*==", b)]
 
 
-@pytest.mark.parametrize("lock", ["update.txt", "uv.txt"])
-def test_lock_pins_every_package_with_hashes_from_pip_compile(lock: str) -> None:
-    text = (ROOT / "requirements" / lock).read_text(encoding="utf-8")
+def test_lock_pins_every_package_with_hashes_from_pip_compile() -> None:
+    text = (ROOT / "requirements" / "update.txt").read_text(encoding="utf-8")
     command = compile_command(text)
     flags = ("--generate-hashes", "--allow-unsafe", "--strip-extras", "--no-emit-index-url")
     for flag in (*flags, "--no-emit-find-links"):  # no machine's own index in the lock
         assert flag in command
-    assert f"--output-file=requirements/{lock}" in command
-    assert command[-1] == f"requirements/{lock.replace('.txt', '.in')}"
+    assert "--output-file=requirements/update.txt" in command
+    assert command[-1] == "requirements/update.in"
     pins = pinned_blocks(text)
+    assert len(pins) >= 10
     for block in pins:
         assert "--hash=sha256:" in block, block.splitlines()[0]
     names = {re.split("==", b)[0] for b in pins}
-    if lock == "uv.txt":
-        assert names == {"uv"}
-    else:
-        assert len(pins) >= 10
-        assert {"pygithub", "requests", "urllib3", "jinja2", "pydantic", "flit-core"} <= names
+    assert {"pygithub", "requests", "urllib3", "jinja2", "pydantic", "flit-core"} <= names
+
+
+def test_uv_is_one_release_hashed_from_the_file_host_or_the_index() -> None:
+    text = (ROOT / "requirements" / "uv.txt").read_text(encoding="utf-8")
+    lines = text.replace("\\\n", " ").splitlines()
+    entries = [" ".join(e.split()) for e in lines if e and not e.startswith("#")]
+    assert len(entries) == 2
+    direct, indexed = entries
+    here = 'sys_platform == "linux" and platform_machine == "x86_64"'
+    elsewhere = 'sys_platform != "linux" or platform_machine != "x86_64"'
+    url = re.fullmatch(
+        rf"uv @ (https://files\.pythonhosted\.org/\S+) ; {here} (--hash=\S+)", direct
+    )
+    assert url, direct
+    pinned = re.fullmatch(rf"uv==(\S+) ; {elsewhere}((?: --hash=sha256:[0-9a-f]{{64}})+)", indexed)
+    assert pinned, indexed
+    version = pinned[1]
+    wheel = url[1].rsplit("/", 1)[1]
+    assert re.fullmatch(rf"uv-{re.escape(version)}-py3-none-manylinux[\w.]*_x86_64\.whl", wheel)
+    assert url[2] in pinned[2].split()  # the wheel's hash is the one PyPI gives for it
+    [wanted] = wanted_in("uv.in")
+    assert SpecifierSet(wanted.removeprefix("uv")).contains(version)
 
 
 def test_lock_input_has_the_same_ranges_as_pyproject() -> None:

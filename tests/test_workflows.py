@@ -72,8 +72,8 @@ def workflow_install() -> str:
 def test_update_installs_only_locked_hashed_packages_then_the_project_alone() -> None:
     assert workflow_install() == (
         "python -m pip install --disable-pip-version-check --require-hashes --no-deps -r requirements/uv.txt\n"
-        "uv pip install --no-config --system --require-hashes --no-deps --only-binary :all: -r requirements/update.txt\n"
-        "uv pip install --no-config --system --no-deps --no-build-isolation .\n"
+        'uv pip install --no-config --python "$(command -v python)" --require-hashes --no-deps --only-binary :all: -r requirements/update.txt\n'
+        'uv pip install --no-config --python "$(command -v python)" --no-deps --no-build-isolation .\n'
     )
     assert all("cache" not in s.get("with", {}) for s in update_steps())
 

@@ -12,7 +12,7 @@ from updater.build import Paths
 from updater.cli import main
 from updater.cv import parse_cv
 from updater.errors import InputError, ValidationFailed
-from updater.yamlmistakes import quoted
+from updater.yamlsource import quoted
 
 WORK = "sections:\n  - title: Work\n    items:\n"
 

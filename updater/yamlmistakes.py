@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from updater.yamlsource import quoted
+
 # A key at the start of a line's content: plain text up to `:` and a space (or the line's end).
 _KEY_RE = re.compile(r"""([^\s:#\[\]{}'"&*!|>%@`,?-][^:#]*?|"[^"\n]*"|'[^'\n]*'):(?=[ \t]|$)""")
 _COMMENT_RE = re.compile(r"[ \t]+#.*$")
@@ -339,13 +341,6 @@ def _previous(lines: Sequence[Line], line: Line) -> Line | None:
         if above.rest(0).strip() and not above.text.lstrip().startswith("#"):
             return above
     return None
-
-
-def quoted(text: str) -> str:
-    """Text as a YAML quoted value: double quotes, or single quotes when it holds `"` or `\\`."""
-    if '"' not in text and "\\" not in text:
-        return f'"{text}"'
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _tokens_before(case: Case) -> Iterator[yaml.Token]:

@@ -21,7 +21,6 @@ from typing import Any
 import yaml
 
 from updater.errors import InputError
-from updater.yamlmistakes import explain, quoted
 
 Path_ = tuple[str | int, ...]
 
@@ -163,6 +162,9 @@ def parse_yaml(text: str, source: str, keys: frozenset[str] = frozenset()) -> Ya
     except yaml.reader.ReaderError as exc:
         raise InputError(_reader_problem(text, source, exc)) from exc
     except yaml.MarkedYAMLError as exc:
+        # Only a file with a mistake pays for the module that explains it.
+        from updater.yamlmistakes import explain  # noqa: PLC0415
+
         raise InputError(explain(text, source, exc, keys) or _marked_problem(source, exc)) from exc
     except yaml.YAMLError as exc:
         raise InputError(f"{source}:1:1: invalid YAML: {exc}") from exc
@@ -186,6 +188,13 @@ def _parse(loader: _TextLoader, text: str, source: str) -> YamlDocument:
         )
     finally:
         loader.dispose()
+
+
+def quoted(text: str) -> str:
+    """Text as a YAML quoted value: double quotes, or single quotes when it holds `"` or `\\`."""
+    if '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _reader_problem(text: str, source: str, exc: yaml.reader.ReaderError) -> str:

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import ROOT, paths_args
 from updater import cli
 from updater.build import Paths
-from updater.cli import _run, main
+from updater.cli import _run, build_parser, main
 
 SENTINEL = "hand-written README\n"
 
@@ -67,11 +67,60 @@ def test_version_and_help_exit_0() -> None:
     assert main(["render", "--help"]) == 0
 
 
-def test_schema_check(tmp_path: Path) -> None:
+def test_schema_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "s.json"
     assert main(["schema", "--output", str(out), "--check"]) == 1
+    assert f"error: {out} is missing: run `updater schema` to write it" in capsys.readouterr().err
     assert main(["schema", "--output", str(out)]) == 0
     assert main(["schema", "--output", str(out), "--check"]) == 0
+    out.write_text("{}\n", encoding="utf-8")
+    assert main(["schema", "--output", str(out), "--check"]) == 1
+    assert f"error: {out} is out of date: run `updater schema`" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage", "hint"),
+    [
+        (["renders"], "usage: updater render ", "invalid choice: 'renders' (choose from"),
+        (["render", "--ofline"], "usage: updater render ", "arguments: --ofline (did you mean --offline?)"),
+        (["--ofline", "render"], "usage: updater render ", "(did you mean --offline?)"),
+        (["check", "--format", "gitub"], "usage: updater check ", "'gitub' (choose from 'text', 'github'); did you mean 'github'?"),
+        (["validate", "--datta", "x"], "usage: updater validate ", "(did you mean --data?)"),
+        (["xyzzy"], "usage: updater [-h]", "invalid choice: 'xyzzy'"),
+    ],
+)  # fmt: skip
+def test_a_mistyped_command_or_option_gets_the_one_meant_and_its_usage(
+    argv: list[str], usage: str, hint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(usage) and hint in err
+    if argv == ["renders"]:
+        assert err.rstrip().endswith("did you mean 'render'?")
+    if argv == ["xyzzy"]:
+        assert "did you mean" not in err
+
+
+@pytest.mark.parametrize("command", ["validate", "render", "update", "preview", "check"])
+def test_every_command_that_reads_the_files_takes_the_same_options(command: str) -> None:
+    args = build_parser().parse_args([command, "--data", "d.yaml", "--stats", "s.json",
+                                      "--templates", "t", "--root", "r"])  # fmt: skip
+    assert (args.data, args.stats, args.templates, args.root) == (
+        Path("d.yaml"), Path("s.json"), Path("t"), Path("r"),
+    )  # fmt: skip
+
+
+def test_problems_with_and_without_a_line_share_one_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # an empty folder: no data, no templates
+    assert main(["validate"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "data/cv.yaml:1:1: file not found; run from the profile repository root or pass --data",
+        "templates: no templates folder; run from the profile repository root, pass --templates "
+        "DIR, or run `updater init` to create one",
+        "error: 2 problems in data/cv.yaml, templates",
+    ]
 
 
 def _edit(path_of: Callable[[Paths], Path], old: str, new: str) -> Callable[[Paths], None]:
@@ -105,7 +154,7 @@ def _broken_snapshot(paths: Paths) -> None:
 
 
 BAD_INPUTS: dict[str, tuple[Callable[[Paths], None], str]] = {
-    "malformed YAML": (_edit(_data, "title: Curriculum Vitae", "title: [Curriculum"), r"cv\.yaml:\d+:\d+: invalid YAML"),
+    "malformed YAML": (_edit(_data, "title: Curriculum Vitae", "title: [Curriculum"), r"cv\.yaml:\d+:\d+: the \[ opened here is not closed"),
     "missing key": (_edit(_data, "    alt: Hyunwoong Ko\n", ""), r"cv\.yaml:\d+:\d+: sections\[0\]\.image: required key 'alt'"),
     "wrong type": (_edit(_data, "  - 'Python: Excellent'", "  - [1]"), r"cv\.yaml:\d+:\d+: sections\[1\]\.items\[0\]\.items\[0\]: expected text, or a mapping"),
     "misspelled key": (_edit(_data, "  title: Who am I?", "  tilte: Who am I?"), r"cv\.yaml:\d+:\d+: sections\[0\]\.tilte: unknown key; did you mean 'title'\?"),

@@ -17,7 +17,8 @@ from updater.adopt import ActionPin, to_template, workflow
 from updater.cli import main
 from updater.cv import load_cv
 from updater.errors import InputError
-from updater.origin import default_branch, find_pin, github_repo, profile_owner
+from updater.gitorigin import Checkout
+from updater.origin import default_branch, find_pin, github_repo, locate, profile_owner
 from updater.pages import discover
 from updater.snapshot import Snapshot, load_snapshot
 from updater.templates import load_templates, render
@@ -231,12 +232,13 @@ def git(cwd: Path, *args: str) -> str:
 
 @pytest.fixture
 def checkout(tmp_path: Path) -> Path:
-    """A git checkout of the tool with a GitHub remote and one commit."""
+    """A git checkout of the tool with a GitHub remote and one commit, fetched from it."""
     repo = tmp_path / "tool"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
     git(repo, "commit", "-q", "--allow-empty", "-m", "first")
     git(repo, "remote", "add", "origin", "git@github.com:octo/updater.git")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")  # as a push or fetch leaves it
     return repo
 
 
@@ -245,23 +247,48 @@ def test_pin_from_a_git_install_record(tmp_path: Path) -> None:
         "url": "https://github.com/octo/updater.git",
         "vcs_info": {"vcs": "git", "commit_id": SHA, "requested_revision": "main"},
     }
-    pin = find_pin(None, None, record, source=tmp_path)
+    origin = locate(record, None, source=tmp_path)
+    pin = find_pin(None, None, origin)
     assert (pin.repo, pin.sha) == ("octo/updater", SHA)
     assert pin.uses == f"octo/updater@{SHA} # profile-readme-updater 0.1.0"
-    assert find_pin("fork/updater", None, record, source=tmp_path).repo == "fork/updater"
+    assert find_pin("fork/updater", None, origin).repo == "fork/updater"
 
 
 def test_pin_from_a_source_checkout(checkout: Path) -> None:
     editable: dict[str, object] = {"url": "file:///x", "dir_info": {"editable": True}}
-    pin = find_pin(None, None, editable, source=checkout)
+    pin = find_pin(None, None, locate(editable, None, source=checkout))
     assert pin.sha == git(checkout, "rev-parse", "HEAD") and pin.repo == "octo/updater"
+
+
+def test_pin_from_the_record_of_the_checkout_a_wheel_was_built_from(tmp_path: Path) -> None:
+    built = Checkout(SHA, "octo/updater", "origin", SHA)
+    origin = locate(None, built, source=tmp_path)
+    assert (origin.repo, origin.sha, origin.note) == ("octo/updater", SHA, None)
+    # pip's record of a git install is more precise than a build's: it wins.
+    record: dict[str, object] = {
+        "url": "https://github.com/fork/updater",
+        "vcs_info": {"vcs": "git", "commit_id": "f" * 40},
+    }
+    assert locate(record, built, source=tmp_path).repo == "fork/updater"
+
+
+def test_a_copy_ahead_of_github_pins_the_newest_pushed_commit_and_says_so(
+    tmp_path: Path,
+) -> None:
+    head = "f" * 40
+    origin = locate(None, Checkout(head, "octo/updater", "origin", SHA, 2), source=tmp_path)
+    assert origin.sha == SHA
+    assert origin.note is not None
+    assert "2 commits ahead of octo/updater on GitHub (it is at ffffffffffff)" in origin.note
+    assert "the workflow pins 0123456789ab" in origin.note
 
 
 @pytest.mark.parametrize(
     ("repo", "ref", "message"),
     [
-        ("octo/updater", None, "pass --action-ref SHA"),
-        (None, SHA, "pass --action-repo OWNER/NAME"),
+        ("octo/updater", None, "which commit of updater .* Pass --action-ref SHA \\(the full"),
+        (None, SHA, "which repository of updater .* Pass --action-repo OWNER/NAME \\(the"),
+        (None, None, "which repository and commit .* --action-repo OWNER/NAME .* and --action-ref"),
         ("octo/updater", "main", "expected a full 40-character commit SHA"),
         ("not a repo", SHA, "expected OWNER/NAME"),
     ],
@@ -270,7 +297,28 @@ def test_pin_needs_a_repository_and_a_full_sha(
     tmp_path: Path, repo: str | None, ref: str | None, message: str
 ) -> None:
     with pytest.raises(InputError, match=message):
-        find_pin(repo, ref, None, source=tmp_path)
+        find_pin(repo, ref, locate(None, None, source=tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("built", "why"),
+    [
+        (None, "it was not installed from GitHub, nor built from a git checkout"),
+        (Checkout(SHA), "the git checkout it was built from (at 0123456789ab) has no remote on GitHub"),
+        (
+            Checkout(SHA, "octo/updater", "origin", None, 3),
+            "no commit of the git checkout it was built from (at 0123456789ab) is on a branch of "
+            "its remote origin (octo/updater) that git knows of: push it, or `git fetch origin`",
+        ),
+    ],
+)  # fmt: skip
+def test_what_is_missing_is_asked_for_at_once_saying_why(
+    tmp_path: Path, built: Checkout | None, why: str
+) -> None:
+    with pytest.raises(InputError) as info:
+        find_pin(None, None, locate(None, built, source=tmp_path))
+    assert why in str(info.value)
+    assert str(info.value).count("cannot tell") == 1
 
 
 def test_init_without_a_known_origin_says_what_to_pass(
@@ -278,9 +326,13 @@ def test_init_without_a_known_origin_says_what_to_pass(
 ) -> None:
     monkeypatch.setattr("updater.origin.SOURCE", tmp_path)  # not a checkout
     monkeypatch.setattr("updater.commands.init.direct_url", lambda: None)  # not a git install
+    monkeypatch.setattr("updater.commands.init.build_record", lambda: None)  # nor built from one
     (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
     assert main(["init", "--root", str(tmp_path)]) == 2
-    assert "pass --action-ref SHA" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot tell which repository and commit of updater")
+    assert "Pass --action-repo OWNER/NAME" in err and "and --action-ref SHA" in err
+    assert not (tmp_path / "templates").exists()
 
 
 @pytest.mark.parametrize(
@@ -396,7 +448,14 @@ def test_the_action_installs_from_the_hash_locked_requirements_then_the_tool() -
     assert action["runs"]["using"] == "composite"
     scripts = [step.get("run", "") for step in action["runs"]["steps"]]
     install = " ".join(next(s for s in scripts if "pip install" in s).replace("\\", " ").split())
-    assert '--require-hashes --no-deps -r "$GITHUB_ACTION_PATH/requirements/update.txt"' in install
+    assert (
+        '--require-hashes --no-deps --target "$venv-uv" -r "$GITHUB_ACTION_PATH/requirements/uv.txt"'
+        in install
+    )
+    assert (
+        '--require-hashes --no-deps --only-binary :all: -r "$GITHUB_ACTION_PATH/requirements/update.txt"'
+        in install
+    )
     assert '--no-deps --no-build-isolation "$GITHUB_ACTION_PATH"' in install
     assert any('updater" "${args[@]}"' in s and "update" in s for s in scripts)
     for step in action["runs"]["steps"]:

@@ -62,7 +62,7 @@ def preview_of(tmp_path: Path, pages: dict[str, str]) -> dict[str, str]:
     assert (
         main(["preview", "--root", str(tmp_path), "--repo", "o/o", "--output-dir", str(out)]) == 0
     )
-    return {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
+    return {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.html")}
 
 
 def test_the_preview_bar_links_pass_the_body_url_checks(tmp_path: Path) -> None:

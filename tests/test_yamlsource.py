@@ -86,7 +86,8 @@ def test_duplicated_keys_are_collected_not_raised() -> None:
 
 
 def test_syntax_errors_name_the_place() -> None:
-    with pytest.raises(InputError, match=re.escape("cv.yaml:3:1: invalid YAML: expected")):
+    # Where the [ opens, not where the parser ran out of file (tests/test_yamlmistakes.py).
+    with pytest.raises(InputError, match=re.escape("cv.yaml:2:8: the [ opened here is not")):
         parse_yaml("title: x\nother: [\n", "cv.yaml")
 
 

@@ -6,15 +6,16 @@ import argparse
 import gc
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from updater import __version__, logs
 from updater.config import Settings
-from updater.errors import POSITION_RE, InputError, UpdaterError, ValidationFailed
+from updater.errors import POSITION_RE, UpdaterError, ValidationFailed
 
 if TYPE_CHECKING:
     from updater.build import Fetcher, Paths
@@ -56,7 +57,71 @@ Start with `updater validate`, then `updater render --offline` to see the page.
 """
 
 
+INPUTS = ("data", "stats", "templates")
+
 VERBOSE_HELP = "show debug logs and, on failure, the traceback (before or after the command)"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose errors suggest the choice meant: `updater renders` asks
+    "did you mean 'render'?" under render's usage, as `--format gitub` asks for 'github'."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the message, with a suggestion where one is close; exit 2."""
+        close = _closest_choice(message)
+        meant = _command_parser(self, close) if close and "COMMAND" in message else self
+        meant.print_usage(sys.stderr)
+        hint = f"; did you mean {close!r}?" if close else ""
+        self.exit(2, f"{self.prog}: error: {message}{hint}\n")
+
+
+_INVALID_CHOICE_RE = re.compile(r"invalid choice: '?([^'\s]*)'? \(choose from (.*)\)")
+
+
+def _closest_choice(message: str) -> str | None:
+    """In an invalid choice's message, the choice closest to the one given, if any is close."""
+    import difflib  # only when there is a mistake to suggest a fix for
+
+    found = _INVALID_CHOICE_RE.search(message)
+    if not found:
+        return None
+    choices = re.findall(r"'([^']*)'", found[2]) or found[2].split(", ")
+    close = difflib.get_close_matches(found[1], choices, n=1)
+    return close[0] if close else None
+
+
+def _unrecognized(parser: argparse.ArgumentParser, extras: Sequence[str]) -> str:
+    """`unrecognized arguments: --ofline (did you mean --offline?)`, from this parser's options."""
+    import difflib
+
+    options = [o for action in parser._actions for o in action.option_strings]
+    close = [
+        match[0]
+        for extra in extras
+        if extra.startswith("-")
+        and (match := difflib.get_close_matches(extra.split("=")[0], options, n=1))
+    ]
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return f"unrecognized arguments: {' '.join(extras)}{hint}"
+
+
+def _command_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The parser of command `name`, whose usage an error about its options shows."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+            found: argparse.ArgumentParser = action.choices[name]
+            return found
+    return parser
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse argv; an unknown option is reported with the usage of the command it was given to
+    (argparse would show the top level's) and the option meant."""
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        command = _command_parser(parser, args.command)
+        command.error(_unrecognized(command, extras))
+    return args
 
 
 def _positive_seconds(text: str) -> float:
@@ -69,9 +134,9 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
-def _common() -> argparse.ArgumentParser:
+def _common() -> _Parser:
     """Options accepted before or after the command (`updater -v render` = `render -v`)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "-v",
         "--verbose",
@@ -82,28 +147,28 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def _input_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data",
-        type=Path,
-        default=DATA,
-        metavar="FILE",
-        help="your CV as YAML (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--stats",
-        type=Path,
-        default=STATS,
-        metavar="FILE",
-        help="last known numbers, read and updated by render (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--templates",
-        type=Path,
-        default=TEMPLATES,
-        metavar="DIR",
-        help="folder of page templates: NAME.j2 renders to NAME (default: %(default)s/)",
-    )
+def _input_options(
+    parser: argparse.ArgumentParser, reads: tuple[str, ...] = INPUTS, pages: bool = False
+) -> None:
+    """--data, --stats and --templates; those the command does not read are accepted (scripts
+    pass one set of options to every command) but not offered in its help. With `pages`, the
+    templates default to the templates/ folder beside the pages (of --root, else the current
+    folder's), as the commands that read rendered pages look for them."""
+    helps = {
+        "data": "your CV as YAML (default: %(default)s)",
+        "stats": "last known numbers, read and updated by render (default: %(default)s)",
+        "templates": "folder of page templates: NAME.j2 renders to NAME (default: "
+        + ("templates/ beside the pages)" if pages else "%(default)s/)"),
+    }
+    defaults = {"data": DATA, "stats": STATS, "templates": None if pages else TEMPLATES}
+    for name in INPUTS:
+        parser.add_argument(
+            f"--{name}",
+            type=Path,
+            default=defaults[name],
+            metavar="DIR" if name == "templates" else "FILE",
+            help=helps[name] if name in reads else argparse.SUPPRESS,
+        )
 
 
 def _paths_options(parser: argparse.ArgumentParser, writes: bool = True) -> None:
@@ -167,7 +232,7 @@ def _live_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _command(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    sub: argparse._SubParsersAction[_Parser],
     name: str,
     summary: str,
     description: str,
@@ -204,7 +269,7 @@ exit codes: 0 done (committed or nothing to commit), 2 bad input or usage,
 3 a publishing failure (token, permission, protected branch) or --strict and a source failed."""
 
 
-def _update_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _update_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser(
         "update", help="fetch, render and commit the pages that changed", description=UPDATE_HELP,
         epilog=UPDATE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -248,7 +313,7 @@ def _update_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="updater",
         description=DESCRIPTION,
         epilog=EPILOG,
@@ -297,7 +362,8 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[_common()],
         help="write each page as standalone HTML, as GitHub shows it, in light and dark",
         description="Writes DIR/PATH.html (light) and DIR/PATH.dark.html (dark) for each page, "
-        "PATH being its path in the repository; links between pages go to the local previews.",
+        "PATH being its path in the repository; links between pages go to the local previews. "
+        "DIR gets a .gitignore, so the previews are never committed.",
     )
     p.add_argument(
         "files",
@@ -311,13 +377,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--repo",
-        help="OWNER/NAME for relative links (default: GITHUB_REPOSITORY, "
-        "else tracking.github_user's profile repository)",
+        help="OWNER/NAME for relative links (default: GITHUB_REPOSITORY, else the profile "
+        "repository of tracking.github_user, else the repository's origin remote on GitHub)",
     )
     p.add_argument("--branch", default="main", help="branch for relative links (%(default)s)")
-    p.add_argument(
-        "--data", type=Path, default=DATA, help="CV, for tracking.github_user (%(default)s)"
-    )
+    _input_options(p, reads=("data", "templates"), pages=True)
     p.add_argument("--open", action="store_true", help="open README's preview in the browser")
     _root_option(p)
 
@@ -343,6 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="text, or GitHub Actions annotations (%(default)s)",
     )
+    _input_options(p, reads=("templates",), pages=True)
     _root_option(p)
 
     p = _command(
@@ -398,8 +463,9 @@ def _root_option(p: argparse.ArgumentParser) -> None:
         "--root",
         type=Path,
         default=None,
-        help="repository a link to /PATH points into (default: the git work tree holding the "
-        "page, else its folder)",
+        metavar="DIR",
+        help="your repository root: where the pages are and where a link to /PATH points "
+        "(default: the git work tree holding each page, else its folder)",
     )
 
 
@@ -416,7 +482,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line `argv` (default: the process's); returns the exit code."""
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = _parse(parser, argv)
     except SystemExit as exc:  # argparse: usage errors exit 2, --help/--version exit 0
         return int(exc.code or 0)
     settings = Settings.from_env(os.environ)
@@ -446,14 +512,17 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR
     if args.command == "update":
         return _update(args, settings)
     if args.command == "preview":
-        from updater.commands.preview import preview
+        from updater.commands.preview import PreviewOptions, preview
 
-        repo = args.repo or settings.github_repository or _profile_repo(args.data, args.root)
-        return preview(args.files, args.output_dir, repo, args.branch, args.open, args.root)
+        repo = args.repo or settings.github_repository
+        options = PreviewOptions(
+            args.output_dir, repo, args.branch, args.open, args.root, args.data, args.templates
+        )
+        return preview(args.files, options)
     if args.command == "check":
         from updater.commands.check import check
 
-        return check(args.files, args.strict, args.format, args.root)
+        return check(args.files, args.strict, args.format, args.root, args.templates)
     if args.command == "schema":
         from updater.commands.schema import schema
 
@@ -470,16 +539,6 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR
             branch=args.branch,
         )
     raise AssertionError(args.command)  # pragma: no cover - argparse restricts the choices
-
-
-def _profile_repo(data: Path, root: Path | None) -> str:
-    """A profile README lives in the repository named after its owner: USER/USER."""
-    from updater.cv import load_cv
-
-    user = load_cv(data, root or Path()).tracking.github_user
-    if not user:
-        raise InputError("no repository for relative links: pass --repo OWNER/NAME")
-    return f"{user}/{user}"
 
 
 def publish_reserve(deadline: float) -> float:
@@ -587,21 +646,31 @@ def _run(command: Callable[[], int], verbose: bool) -> int:
 
 
 def report(exc: UpdaterError, verbose: bool) -> None:
-    """Print problems one a line as `FILE:LINE:COL: message`, then one summary line.
+    """Print problems one a line, `FILE:LINE:COL: message` (or `FILE: message` where a file has
+    no line to point at, a missing folder say), then one summary line naming the files.
 
-    Lines that carry a position are printed without a prefix, so editors and CI annotations
-    can parse every one of them; the summary (and any message without a place) says `error:`.
-    """
+    Problem lines are printed without a prefix, so editors and CI annotations can parse every
+    one of them; the summary says `error:`. A lone message with no position is one line,
+    `error: message`."""
     problems = exc.problems if isinstance(exc, ValidationFailed) else (str(exc),)
-    placed = [POSITION_RE.match(p) for p in problems]
-    if not all(placed):
-        log.error("%s", exc, exc_info=verbose)
+    if len(problems) == 1 and not POSITION_RE.match(problems[0]):
+        log.error("%s", problems[0], exc_info=verbose)
         return
     for problem in problems:
         log.error("%s", problem, extra={"plain": True})
-    files = sorted({m[1] for m in placed if m})
-    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-    log.error("%s in %s", count, ", ".join(files), exc_info=verbose)
+    files = sorted({name for name in map(_file_of, problems) if name})
+    summary = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    where = f" in {', '.join(files)}" if files else ""
+    log.error("%s%s", summary, where, exc_info=verbose)
+
+
+def _file_of(problem: str) -> str | None:
+    """The file a problem is about: before its position, or before `: ` if that is a path."""
+    placed = POSITION_RE.match(problem)
+    if placed:
+        return placed[1]
+    head, sep, _ = problem.partition(": ")
+    return head if sep and head and not any(c.isspace() for c in head) else None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ required that a template may not use.
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from collections.abc import Iterator
 from pathlib import Path
@@ -271,7 +272,7 @@ def parse_cv(text: str, source: str) -> CV:
 
 
 def _parse_cv(text: str, source: str) -> tuple[CV, YamlDocument]:
-    doc = parse_yaml(text, source)
+    doc = parse_yaml(text, source, KEYS)
     problems = list(doc.problems)
     cv = CV()
     if doc.data is not None and not isinstance(doc.data, dict):
@@ -292,6 +293,12 @@ def _parse_cv(text: str, source: str) -> tuple[CV, YamlDocument]:
 
 
 UNIQUE_IDS = "ids must be unique"
+# Every key the file may hold: a fix for a YAML mistake quotes the text after one of these.
+KEYS = frozenset(
+    name
+    for model in (CV, Section, Entry, Node, Period, Image, Link, Organisation, Tracking)
+    for name in model.model_fields
+)
 
 
 def _repeated_ids(doc: YamlDocument, sections: Any, path: Loc, seen: dict[str, Loc]) -> list[str]:
@@ -326,6 +333,7 @@ def _schema_problems(doc: YamlDocument, exc: ValidationError) -> list[str]:
         for loc, err in errors
         if not any(other[: len(loc)] == loc and len(other) > len(loc) for other, _ in errors)
         and not (err["type"] == "missing" and loc[:-1] in slips)
+        and loc not in doc.explained
     ]
 
 
@@ -342,7 +350,8 @@ def _unquoted_colons(errors: list[tuple[Loc, ErrorDetails]]) -> set[Loc]:
 
 
 def _colon_hint(doc: YamlDocument, loc: Loc, err: ErrorDetails) -> str:
-    text = f"{loc[-1]}: {err.get('input')}"
+    value = err.get("input")
+    text = f"{loc[-1]}:" if value is None else f"{loc[-1]}: {value}"
     return doc.problem(
         loc[:-1],
         f'"{text}" is read as a key and a value; to write it as text, quote it: - "{text}"',
@@ -408,6 +417,8 @@ def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
 
 def _describe(doc: YamlDocument, path: tuple[str | int, ...], err: ErrorDetails) -> str:
     kind, msg = err["type"], err["msg"].removeprefix("Value error, ")
+    if path in doc.raw and kind not in {"missing", "extra_forbidden"}:
+        return doc.problem(path, _not_text(doc.raw[path], err.get("input"), path))
     if kind == "missing":
         return doc.problem(path[:-1], f"required key '{path[-1]}' is missing")
     if kind == "extra_forbidden":
@@ -424,6 +435,19 @@ def _key_hint(path: tuple[str | int, ...]) -> str:
     return f"; expected one of: {', '.join(valid)}" if valid else "; remove it"
 
 
+def _not_text(raw: str, value: object, path: Loc) -> str:
+    """`- yes`, `title: no`, `- ~`: YAML read a word as true, false or nothing, not as text."""
+    fix = f'- "{raw}"' if isinstance(path[-1], int) else f'{path[-1]}: "{raw}"'
+    if not raw:
+        return "is empty: write the text, or remove the line"
+    if isinstance(value, bool):
+        return (
+            f"{raw} is read as {str(value).lower()} (YAML reads yes, no, on, off, true and false "
+            f"as true or false, not as text): to write it as text, quote it: {fix}"
+        )
+    return f"{raw} is read as nothing (YAML's null, like ~): write the text, or quote it: {fix}"
+
+
 # What pydantic's error kinds mean, in the person's words ({got} is the value found).
 _EXPECTED = {
     "tuple_type": "expected a list (one '- ' line per item); got {got}",
@@ -434,12 +458,23 @@ _EXPECTED = {
 }
 
 
+def _shape_hint(err: ErrorDetails) -> str:
+    """Why a mapping came out as something else: `- - key: v`, or `key:value` with no space."""
+    value = err.get("input")
+    if isinstance(value, list):
+        return " (a list: is there a second '- ' on the line? remove it)"
+    glued = re.match(r"^([A-Za-z_]\w*):(\S.*)$", value) if isinstance(value, str) else None
+    if glued:
+        return f" (text: YAML needs a space after the colon: {glued[1]}: {glued[2]})"
+    return ""
+
+
 def _expected(kind: str, msg: str, err: ErrorDetails, path: tuple[str | int, ...]) -> str:
     got = repr(err.get("input"))
     got = got if len(got) <= 60 else got[:57] + "..."
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         keys = ", ".join(_fields_at(path)) or "keys"
-        return f"expected a mapping (key: value lines) with {keys}; got {got}"
+        return f"expected a mapping (key: value lines) with {keys}; got {got}{_shape_hint(err)}"
     if kind == "string_pattern_mismatch":
         pattern = str((err.get("ctx") or {}).get("pattern", ""))
         return f"expected {PATTERN_HELP.get(pattern, 'a different value')}, got {got}"

@@ -1,45 +1,38 @@
 """Where this copy of the tool comes from, so `init` can pin the workflow to it: the GitHub
-repository and the full commit SHA, from pip's record of a git install or from a git checkout."""
+repository and a full commit SHA that GitHub has. From pip's record of a `git+https://` install,
+from the git checkout the tool runs from, or from the record a build from a checkout wrote into
+the package (build_backend/updater_build.py), in that order."""
 
 from __future__ import annotations
 
 import json
-import re
-import subprocess
-from collections.abc import Callable
-from importlib import metadata
+from dataclasses import dataclass
+from importlib import metadata, resources
 from pathlib import Path
 
 from updater import __version__
 from updater.adopt import REPO_RE, SHA_RE, ActionPin
 from updater.errors import InputError
+from updater.gitorigin import Checkout, Git, describe, github_repo, run_git
+
+__all__ = ["Git", "github_repo", "run_git"]
 
 DISTRIBUTION = "profile-readme-updater"
-# https://github.com/OWNER/NAME(.git), git@github.com:OWNER/NAME(.git), ssh://git@github.com/...
-_GITHUB_URL_RE = re.compile(
-    r"^(?:git\+)?(?:https?://|ssh://git@|git@)github\.com[/:]"
-    r"(?P<repo>[A-Za-z0-9-]+/[\w.-]+?)(?:\.git)?/?\Z"
-)
 SOURCE = Path(__file__).resolve().parent.parent
-
-Git = Callable[[Path, list[str]], str | None]
-
-
-def run_git(cwd: Path, args: list[str]) -> str | None:
-    """`git ARGS` in cwd: its stdout stripped, or None when git fails or is missing."""
-    try:
-        done = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=30
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
+RECORD = "_origin.json"
+INSTALL_HINT = "pip install git+https://github.com/OWNER/NAME"
 
 
-def github_repo(url: str) -> str | None:
-    """OWNER/NAME of a GitHub remote or clone URL, else None."""
-    match = _GITHUB_URL_RE.match(url.strip())
-    return match["repo"] if match else None
+@dataclass(frozen=True)
+class Origin:
+    """What is known of where this copy came from: the repository and the commit to pin (each
+    None when unknown), why a missing one is missing, and a note when the commit pinned is
+    not the one this copy was built from."""
+
+    repo: str | None
+    sha: str | None
+    why: str = "it was not installed from GitHub, nor built from a git checkout"
+    note: str | None = None
 
 
 def direct_url() -> dict[str, object] | None:
@@ -57,47 +50,90 @@ def direct_url() -> dict[str, object] | None:
     return None
 
 
-def find_pin(
-    repo: str | None,
-    sha: str | None,
+def build_record() -> Checkout | None:
+    """The checkout this copy was built from, as its build recorded it in the package."""
+    try:
+        text = resources.files("updater").joinpath(RECORD).read_text(encoding="utf-8")
+        return Checkout.from_json(json.loads(text))
+    except (OSError, ValueError):
+        return None
+
+
+def locate(
     record: dict[str, object] | None,
+    built: Checkout | None,
     git: Git = run_git,
     source: Path | None = None,
-) -> ActionPin:
-    """The action to pin: given values first, then a git install's record, then a checkout."""
-    source = SOURCE if source is None else source
-    found_repo, found_sha = _from_record(record) if record else (None, None)
-    if found_sha is None and (source / ".git").exists():
-        found_sha = git(source, ["rev-parse", "HEAD"])
-        remote = git(source, ["remote", "get-url", "origin"])
-        found_repo = found_repo or (github_repo(remote) if remote else None)
-    repo, sha = repo or found_repo, sha or found_sha
+) -> Origin:
+    """Where this copy comes from: pip's record of a git install, else the checkout it runs
+    from, else the record of the checkout it was built from, else nowhere known."""
+    found = _from_record(record) if record else None
+    if found:
+        return found
+    checkout = describe(SOURCE if source is None else source, git)
+    if checkout:
+        return _from_checkout(checkout, f"the git checkout {source or SOURCE}")
+    if built:
+        return _from_checkout(built, "the git checkout it was built from")
+    return Origin(None, None)
+
+
+def find_pin(repo: str | None, sha: str | None, origin: Origin) -> ActionPin:
+    """The action to pin: the values given, else those of the origin; all that is missing is
+    asked for in one message."""
+    repo, sha = repo or origin.repo, sha or origin.sha
+    missing = []
+    if not repo:
+        missing.append("--action-repo OWNER/NAME (the tool's repository on GitHub)")
     if not sha:
+        missing.append("--action-ref SHA (the full SHA of a commit of it that is on GitHub)")
+    if not repo or not sha:
+        what = " and ".join(w for w, known in (("repository", repo), ("commit", sha)) if not known)
         raise InputError(
-            "cannot tell which commit of updater to pin the workflow to (it was not installed "
-            "from git): pass --action-ref SHA, the full commit SHA of the tool on GitHub"
+            f"cannot tell which {what} of updater to pin the workflow to: {origin.why}. Pass "
+            f"{' and '.join(missing)}, or install the tool from GitHub: `{INSTALL_HINT}`"
         )
     if not SHA_RE.match(sha):
         raise InputError(f"--action-ref {sha}: expected a full 40-character commit SHA")
-    if not repo:
-        raise InputError(
-            "cannot tell the tool's GitHub repository (it was not installed from GitHub): pass "
-            "--action-repo OWNER/NAME, the repository whose action.yml the workflow should run "
-            "(install with `pip install git+https://github.com/OWNER/NAME` to have both found)"
-        )
     if not REPO_RE.match(repo):
         raise InputError(f"--action-repo {repo}: expected OWNER/NAME")
     return ActionPin(repo, sha, f"{DISTRIBUTION} {__version__}")
 
 
-def _from_record(record: dict[str, object]) -> tuple[str | None, str | None]:
+def _from_record(record: dict[str, object]) -> Origin | None:
     vcs = record.get("vcs_info")
     url = record.get("url")
-    if not isinstance(vcs, dict) or vcs.get("vcs") != "git":
-        return None, None
+    if not isinstance(vcs, dict) or vcs.get("vcs") != "git" or not isinstance(url, str):
+        return None
     commit = vcs.get("commit_id")
-    repo = github_repo(url) if isinstance(url, str) else None
-    return repo, commit if isinstance(commit, str) else None
+    repo = github_repo(url)
+    return Origin(
+        repo,
+        commit if isinstance(commit, str) and repo else None,
+        why=f"it was installed from {url}, which is not on GitHub",
+    )
+
+
+def _from_checkout(checkout: Checkout, where: str) -> Origin:
+    short = checkout.head[:12]
+    if checkout.repo is None:
+        return Origin(None, None, why=f"{where} (at {short}) has no remote on GitHub")
+    if checkout.pushed is None:
+        why = (
+            f"no commit of {where} (at {short}) is on a branch of its remote "
+            f"{checkout.remote} ({checkout.repo}) that git knows of: push it, or "
+            f"`git fetch {checkout.remote}`, then install the tool again"
+        )
+        return Origin(checkout.repo, None, why=why)
+    note = None
+    if checkout.pushed != checkout.head:
+        commits = "commit" if checkout.unpushed == 1 else "commits"
+        note = (
+            f"this copy of updater is {checkout.unpushed} {commits} ahead of {checkout.repo} on "
+            f"GitHub (it is at {short}), so the workflow pins {checkout.pushed[:12]}, the newest "
+            f"commit under it that GitHub has; push and install the tool again to pin {short}"
+        )
+    return Origin(checkout.repo, checkout.pushed, note=note)
 
 
 def profile_owner(root: Path, git: Git = run_git) -> str | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -107,6 +107,12 @@ class YamlDocument:
     data: Any
     positions: Mapping[Path_, Position]
     problems: tuple[str, ...] = ()
+    # Plain scalars YAML reads as other than text (`yes` as true, `null` and `~` as nothing),
+    # as written, by path: the message for them quotes what the person wrote.
+    raw: Mapping[Path_, str] = field(default_factory=dict)
+    # Values one of the problems above already explains (text cut short by a comment): no
+    # second message for them.
+    explained: frozenset[Path_] = frozenset()
 
     def locate(self, path: Path_) -> Position:
         """The position of `path`, or of its nearest ancestor that exists in the file."""
@@ -135,14 +141,16 @@ def position_of(text: str, offset: int) -> Position:
     return Position(text.count("\n", 0, offset) + 1, offset - line_start + 1)
 
 
-def parse_yaml(text: str, source: str) -> YamlDocument:
+def parse_yaml(text: str, source: str, keys: frozenset[str] = frozenset()) -> YamlDocument:
     """Parse YAML text; duplicated keys are kept as problems, anything else raises InputError.
 
     Read with libyaml's events where PyYAML has it; a file libyaml refuses is read again by
-    the pure-Python reader, whose messages and limits (depth, control characters) are ours."""
+    the pure-Python reader, whose messages and limits (depth, control characters) are ours,
+    and a syntax error is explained in the person's words where it can be (yamlmistakes;
+    `keys` are the keys the file may hold, which a fix keeps unquoted)."""
     if _Loader is not _TextLoader:
         try:
-            return _parse(_Loader(text), source)
+            return _parse(_Loader(text), text, source)
         except yaml.YAMLError:
             pass
     try:
@@ -150,27 +158,43 @@ def parse_yaml(text: str, source: str) -> YamlDocument:
     except yaml.reader.ReaderError as exc:
         raise InputError(_reader_problem(text, source, exc)) from exc
     try:
-        return _parse(loader, source)
+        return _parse(loader, text, source)
     except yaml.reader.ReaderError as exc:
         raise InputError(_reader_problem(text, source, exc)) from exc
     except yaml.MarkedYAMLError as exc:
-        raise InputError(_marked_problem(source, exc)) from exc
+        # Only a file with a mistake pays for the module that explains it.
+        from updater.yamlmistakes import explain  # noqa: PLC0415
+
+        raise InputError(explain(text, source, exc, keys) or _marked_problem(source, exc)) from exc
     except yaml.YAMLError as exc:
         raise InputError(f"{source}:1:1: invalid YAML: {exc}") from exc
 
 
-def _parse(loader: _TextLoader, source: str) -> YamlDocument:
+def _parse(loader: _TextLoader, text: str, source: str) -> YamlDocument:
     try:
         node = loader.get_single_node()
         if node is None:
             return YamlDocument(source, None, {})
-        positions: dict[Path_, Position] = {}
-        problems: list[str] = []
-        _walk(node, (), positions, problems, source)
+        walker = _Walker(source, text.split("\n"))
+        walker.walk(node, ())
         data = loader.construct_document(node)
-        return YamlDocument(source, data, positions, tuple(problems))
+        return YamlDocument(
+            source,
+            data,
+            walker.positions,
+            tuple(walker.problems),
+            walker.raw,
+            frozenset(walker.explained),
+        )
     finally:
         loader.dispose()
+
+
+def quoted(text: str) -> str:
+    """Text as a YAML quoted value: double quotes, or single quotes when it holds `"` or `\\`."""
+    if '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _reader_problem(text: str, source: str, exc: yaml.reader.ReaderError) -> str:
@@ -195,41 +219,104 @@ def _mark(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _walk(
-    node: yaml.Node, path: Path_, positions: dict[Path_, Position], problems: list[str], src: str
-) -> None:
-    positions.setdefault(path, _mark(node))
-    if isinstance(node, yaml.MappingNode):
+class _Walker:
+    """Records where every key and item is, and the mistakes YAML reads without complaint:
+    duplicated keys, control characters from escapes, text cut short by a `#` taken for a
+    comment, and list items indented so far that they join the text above."""
+
+    def __init__(self, source: str, lines: list[str]) -> None:
+        self.source, self.lines = source, lines
+        self.positions: dict[Path_, Position] = {}
+        self.problems: list[str] = []
+        self.raw: dict[Path_, str] = {}
+        self.explained: set[Path_] = set()
+
+    def walk(self, node: yaml.Node, path: Path_) -> None:
+        """Visit node (at path) and everything under it."""
+        self.positions.setdefault(path, _mark(node))
+        if isinstance(node, yaml.MappingNode):
+            self._mapping(node, path)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self.walk(item, (*path, index))
+        elif isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+            self._scalar(node, path)
+
+    def _problem(self, where: Position, path: Path_, message: str) -> None:
+        name = format_path(path) or "(document)"
+        self.problems.append(f"{self.source}:{where.line}:{where.column}: {name}: {message}")
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> None:
         first_seen: dict[str, Position] = {}
         kept = []
         for key_node, value_node in node.value:
             key = str(key_node.value)
             here = _mark(key_node)
             if key in first_seen:
-                problems.append(
-                    f"{src}:{here.line}:{here.column}: {format_path((*path, key))}: "
-                    f"duplicated key (first defined at line {first_seen[key].line}); "
-                    "keep one of them"
-                )
+                line = first_seen[key].line
+                message = f"duplicated key (first defined at line {line}); keep one of them"
+                self._problem(here, (*path, key), message)
                 continue
             first_seen[key] = here
             kept.append((key_node, value_node))
-            positions[(*path, key)] = here
-            _walk(value_node, (*path, key), positions, problems, src)
+            self.positions[(*path, key)] = here
+            self.walk(value_node, (*path, key))
         # The first occurrence is the one validated, so later positions and values agree.
         node.value = kept
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*path, index), positions, problems, src)
-    elif isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> None:
         bad = _CONTROL_RE.search(node.value)
         if bad:
-            here = _mark(node)
-            problems.append(
-                f"{src}:{here.line}:{here.column}: {format_path(path) or '(document)'}: "
-                f"control character U+{ord(bad[0]):04X} in the text (from an escape in quotes, "
-                "such as \\x00 or \\e): remove it"
+            self._problem(
+                _mark(node),
+                path,
+                f"control character U+{ord(bad[0]):04X} in the text (from an escape in double "
+                "quotes, such as \\x00, \\e or \\a): remove it; for a backslash write \\\\, "
+                "or use single quotes",
             )
+        if node.style not in (None, ""):  # quoted or block text: # and - are text there
+            return
+        if node.tag != "tag:yaml.org,2002:str":
+            self.raw[path] = node.value  # yes, no, null, ~: read as other than text
+        self._comment(node, path)
+        self._joined_items(node, path)
+
+    def _comment(self, node: yaml.ScalarNode, path: Path_) -> None:
+        """`- Issue #12 fixed`: a space then # starts a comment, and the text stops before it."""
+        line = self.lines[node.end_mark.line]
+        found = _CUT_RE.match(line, node.end_mark.column)
+        if not found:
+            return
+        self.explained.add(path)
+        kept = f"the text stops at {node.value!r}" if node.value else "the value is empty"
+        start = node.start_mark.column
+        fix = f"{line[:start].strip()} {quoted(line[start:].strip())}".strip()
+        self._problem(
+            Position(node.end_mark.line + 1, found.start(1) + 1),
+            path,
+            f"{kept}: a space then # starts a comment in YAML, so {found[1]!r} is left out; to "
+            f"keep it, quote the text: {fix}",
+        )
+
+    def _joined_items(self, node: yaml.ScalarNode, path: Path_) -> None:
+        """A `- ` line indented under a plain text item joins it as more of its text."""
+        for number in range(node.start_mark.line + 1, node.end_mark.line + 1):
+            line = self.lines[number]
+            if line.lstrip(" ").startswith("- "):
+                column = len(line) - len(line.lstrip(" "))
+                self._problem(
+                    Position(number + 1, column + 1),
+                    path,
+                    f"this '- ' is indented more than the text above it (line "
+                    f"{node.start_mark.line + 1}), so YAML reads it as more of that text: "
+                    "line up its '- ' with the item above to make it an item of its own",
+                )
+                return
+
+
+# After a plain text: blanks, then # with no space after it (`#12`, `#NLP`): a comment by YAML's
+# rule, text by the writer's intent. `# note` with a space is taken as a comment meant.
+_CUT_RE = re.compile(r"[ \t]+(#\S.*?)[ \t]*$")
 
 
 # Control characters a quoted scalar can spell with escapes ("\x00", "\e"), and lone

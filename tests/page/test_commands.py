@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,70 @@ def test_preview_open_without_a_browser_says_so(
     assert main(["preview", "--repo", "o/o", "--output-dir", str(in_repo / "out"), "--open"]) == 0
     err = capsys.readouterr().err
     assert "no browser found to open it: open " in err and "README.md.html yourself" in err
+
+
+def test_preview_says_how_many_files_it_wrote_and_ignores_its_folder(
+    in_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repository(in_repo, {"README.md": "# Hi\n", "RESUME.md": "# CV\n"})
+    assert main(["preview", "--repo", "o/o"]) == 0
+    assert capsys.readouterr().err == (
+        "wrote 4 files to preview for 2 pages, light and dark: README.md.html, "
+        "README.md.dark.html, RESUME.md.html, RESUME.md.dark.html (relative links resolved "
+        "against o/o at main)\n"
+    )
+    # git leaves the folder out: `git add .` in the profile repository never commits it.
+    assert (in_repo / "preview" / ".gitignore").read_text(encoding="utf-8").endswith("\n*\n")
+
+
+def test_preview_hides_no_folder_of_the_person_s_own(in_repo: Path) -> None:
+    repository(in_repo, {"README.md": "# Hi\n"})
+    (in_repo / "site").mkdir()
+    (in_repo / "site" / "index.md").write_text("mine\n", encoding="utf-8")
+    assert main(["preview", "--repo", "o/o", "--output-dir", "site"]) == 0
+    assert (in_repo / "site" / "README.md.html").is_file()
+    assert not (in_repo / "site" / ".gitignore").exists()
+
+
+def test_preview_needs_no_cv_and_takes_the_repository_from_the_cv_or_git(
+    in_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repository(in_repo, {"README.md": "[resume](docs/RESUME.pdf)\n"})
+    readme = in_repo / "preview" / "README.md.html"
+    assert main(["preview"]) == 0  # no data/cv.yaml, no git: a stand-in, and why
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "warning: README.md: relative links point to github.com/OWNER/NAME, a stand-in "
+        "(data/cv.yaml is not there, and "
+    )
+    assert "has no remote on GitHub): pass --repo OWNER/NAME" in err
+    subprocess.run(["git", "init", "-q"], cwd=in_repo, check=True)
+    subprocess.run(
+        ["git", "remote", "add", "origin", "git@github.com:octo/octo.git"], cwd=in_repo, check=True
+    )
+    assert main(["preview"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert "https://github.com/octo/octo/blob/main/docs/RESUME.pdf" in readme.read_text("utf-8")
+    (in_repo / "data").mkdir()
+    (in_repo / "data" / "cv.yaml").write_text("tracking:\n  github_user: ada\n", encoding="utf-8")
+    assert main(["preview"]) == 0
+    assert "https://github.com/ada/ada/blob/main/docs/RESUME.pdf" in readme.read_text("utf-8")
+
+
+def test_preview_without_relative_links_needs_no_repository(
+    in_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repository(in_repo, {"README.md": "# Hi [home](https://example.com) [top](#hi)\n"})
+    assert main(["preview"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_preview_and_check_find_the_pages_through_templates(
+    in_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repository(in_repo, {"README.md": "# Hi\n", "CV.md": "[x](#nope)\n"})
+    (in_repo / "templates").rename(in_repo / "layout")
+    assert main(["check", "--templates", "layout", "--data", "none.yaml", "--stats", "x"]) == 1
+    assert "CV.md:1:1: error: link to #nope" in capsys.readouterr().out
+    assert main(["preview", "--repo", "o/o", "--templates", "layout", "--stats", "x"]) == 0
+    assert (in_repo / "preview" / "CV.md.html").is_file()

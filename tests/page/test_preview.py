@@ -165,6 +165,7 @@ def test_preview_command_writes_every_page(tmp_path: Path, monkeypatch: pytest.M
     assert main(["preview", "--repo", "octo/octo"]) == 0
     written = sorted(path.name for path in (repo / "preview").iterdir())
     assert written == [
+        ".gitignore",  # the previews are never committed
         "README.md.dark.html",
         "README.md.html",
         "RESUME.md.dark.html",

@@ -27,12 +27,14 @@ def check(
     strict: bool = False,
     output_format: str = "text",
     root: Path | None = None,
+    templates: Path | None = None,
 ) -> int:
     """Print every finding on stdout; exit 1 on errors (and on warnings with strict).
 
     `root` is the repository a link to `/x` points into: by default the git work tree holding
-    each page, else the page's folder."""
-    paths = list(files) or rendered(root or Path())
+    each page, else the page's folder. `templates` holds the pages' templates (by default
+    templates/ beside each page): a page whose template holds text is not faulted for it."""
+    paths = list(files) or rendered(root or Path(), templates)
     # Each page is read from inside its repository: --root, else the git work tree holding it.
     bases = {path: root if root is not None else repository_root(path) for path in paths}
     documents = {path: _parse(path, bases[path]) for path in paths}
@@ -40,7 +42,8 @@ def check(
     findings: list[Finding] = []
     for path, document in documents.items():
         base = bases[path]
-        template = read_text(path.parent / "templates" / f"{path.name}.j2", base)
+        folder = templates if templates is not None else path.parent / "templates"
+        template = read_text(folder / f"{path.name}.j2", base)
         findings += lint(document, Context(str(path), path.parent, base, template, pages))
     try:
         for finding in findings:

@@ -6,6 +6,7 @@ any input is unreadable or any target exists (unless --force)."""
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from dataclasses import dataclass
@@ -14,9 +15,18 @@ from pathlib import Path
 from updater.adopt import BRANCH_RE, WORKFLOW_FILE, ActionPin, starter_cv, to_template, workflow
 from updater.errors import InputError, ValidationFailed
 from updater.files import decode_text, read_bytes, write_atomic
-from updater.origin import default_branch, direct_url, find_pin, profile_owner
+from updater.origin import (
+    build_record,
+    default_branch,
+    direct_url,
+    find_pin,
+    locate,
+    profile_owner,
+)
 from updater.pages import SUFFIX
 from updater.snapshot import Snapshot, dumps
+
+log = logging.getLogger("updater")
 
 # A page renders at the repository root, as templates/NAME.j2 does: no folder in its name.
 _PAGE_NAME_RE = re.compile(r"^\w[\w .@+-]*\Z")
@@ -43,7 +53,10 @@ def init(
     branch: str | None = None,
 ) -> int:
     """Adopt `files` in the profile repository at root, pinning the workflow to this tool."""
-    pin = find_pin(action_repo, action_ref, direct_url())
+    origin = locate(direct_url(), build_record())
+    pin = find_pin(action_repo, action_ref, origin)
+    if origin.note and not action_ref:
+        log.warning("%s", origin.note)
     branch = branch or default_branch(root)
     if not BRANCH_RE.match(branch):
         raise InputError(f"--branch {branch}: not a branch name the workflow can use")

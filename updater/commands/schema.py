@@ -18,13 +18,21 @@ def schema_text() -> str:
 
 
 def schema(output: Path, check: bool) -> int:
-    """Write the schema to output; with check, exit 1 when the file differs."""
+    """Write the schema to output; with check, exit 1 when the file is missing or differs."""
     text = schema_text()
     if check:
-        if read_text(output, output.parent) == text:
+        found = read_text(output, output.parent)
+        if found == text:
             log.info("%s is up to date", output)
             return 0
-        log.error("%s is out of date: run `updater schema`", output)
+        if found is None:
+            log.error(
+                "%s is missing: run `updater schema` to write it (editors read it to complete "
+                "and check data/cv.yaml as you type)",
+                output,
+            )
+        else:
+            log.error("%s is out of date: run `updater schema`", output)
         return 1
     # The file named, in its folder: not through a symlink to elsewhere.
     written = write_atomic(output, text, output.parent)

@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import TypeVar
 
 import jinja2
+from jinja2 import meta
 
 from updater.cv import CV, load_cv
 from updater.errors import InputError, ValidationFailed, sort_problems
+from updater.files import decode_text, read_bytes
 from updater.links import Targets, cv_urls, discover
 from updater.page.annotate import links as page_links
 from updater.pages import Page
@@ -45,6 +47,9 @@ class Inputs:
     pages: tuple[Page, ...]
     templates: Mapping[str, jinja2.Template]
     old: Snapshot
+    # Whether a template can show the owner's totals: only then are they fetched (and their
+    # failure reported) for tracking.github_user.
+    totals_shown: bool = True
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,31 @@ def load_inputs(paths: Paths) -> Inputs:
     problems += template_problems
     if problems or cv is None or old is None:
         raise ValidationFailed(sort_problems(problems))
-    return Inputs(cv, pages, templates, old)
+    return Inputs(cv, pages, templates, old, shows_totals(pages))
+
+
+# The names through which a template reaches the owner's totals.
+TOTALS_NAMES = frozenset({"totals", "snapshot"})
+
+
+def shows_totals(pages: tuple[Page, ...]) -> bool:
+    """Whether any page template or partial names `totals` (or the whole `snapshot`).
+
+    An adopted page that never shows them does not fetch them: no request, and no failure
+    reported for a number nobody sees. Unreadable templates count as showing them."""
+    folders = {page.template.parent for page in pages}
+    paths = [page.template for page in pages]
+    paths += [path for folder in sorted(folders) for path in sorted(folder.glob("_*.j2"))]
+    env = jinja2.Environment(autoescape=False)  # noqa: S701 - parsed for names, never rendered
+    for path in paths:
+        try:
+            source = decode_text(path, read_bytes(path) or b"", nul_is_binary=False)
+            names = meta.find_undeclared_variables(env.parse(source))
+        except (InputError, jinja2.TemplateSyntaxError):
+            return True
+        if names & TOTALS_NAMES:
+            return True
+    return False
 
 
 def _collect(problems: list[str], load: Callable[[], T], fallback: T) -> T:
@@ -89,9 +118,10 @@ def _collect(problems: list[str], load: Callable[[], T], fallback: T) -> T:
     return fallback
 
 
-def find_targets(cv: CV, pages: Mapping[str, str]) -> Targets:
-    """What to fetch: every link in the data and in the pages, plus `tracking`'s extras."""
-    return discover(_urls(cv, pages), cv.tracking.github_user)
+def find_targets(cv: CV, pages: Mapping[str, str], totals: bool = True) -> Targets:
+    """What to fetch: every link in the data and in the pages, plus `tracking`'s extras (and
+    the owner's totals, unless `totals` is False: no page shows them)."""
+    return discover(_urls(cv, pages), cv.tracking.github_user if totals else None)
 
 
 def _urls(cv: CV, pages: Mapping[str, str]) -> Iterator[str]:
@@ -103,11 +133,10 @@ def _urls(cv: CV, pages: Mapping[str, str]) -> Iterator[str]:
 
 def draft(inputs: Inputs) -> tuple[dict[str, str], Targets]:
     """Every page rendered with the snapshot's numbers, and what its links ask to fetch."""
-    cv = inputs.cv
-    pages = render_pages(
-        inputs.templates, cv, inputs.old, Targets(github_user=cv.tracking.github_user)
-    )
-    return pages, find_targets(cv, pages)
+    cv, shown = inputs.cv, inputs.totals_shown
+    user = cv.tracking.github_user if shown else None
+    pages = render_pages(inputs.templates, cv, inputs.old, Targets(github_user=user))
+    return pages, find_targets(cv, pages, totals=shown)
 
 
 def build(paths: Paths, fetch: Fetcher | None) -> Build:

@@ -194,12 +194,19 @@ Fetch the live numbers, render every page and commit the pages whose text change
 data/stats.json, to GitHub in one commit (never forced). No page changed: no commit.
 The target is checked first, before anything is fetched."""
 UPDATE_EPILOG = """\
-environment: GITHUB_TOKEN (needs contents: write; actions: write for the keepalive),
-HF_TOKEN, SEMANTIC_SCHOLAR_API_KEY, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_GRAPHQL_URL,
-HF_ENDPOINT, SEMANTIC_SCHOLAR_API_URL; in Actions also GITHUB_REF (only the branch published
-to commits) and GITHUB_WORKFLOW_REF (the workflow the keepalive re-enables).
+Before committing, every changed page is checked with the rules of `updater check`: an
+error the published page does not already have, or the value of GITHUB_TOKEN, HF_TOKEN or
+SEMANTIC_SCHOLAR_API_KEY in any file to commit, commits nothing (exit 3; a dry run says so
+and exits 3 too).
+
+environment: GITHUB_TOKEN (contents: read for --dry-run, contents: write to commit;
+actions: write only with --keepalive-days), HF_TOKEN, SEMANTIC_SCHOLAR_API_KEY,
+GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_GRAPHQL_URL, HF_ENDPOINT, SEMANTIC_SCHOLAR_API_URL;
+in Actions also GITHUB_REF (only the branch published to commits) and GITHUB_WORKFLOW_REF
+(the workflow --keepalive-days re-enables).
 exit codes: 0 done (committed or nothing to commit), 2 bad input or usage,
-3 a publishing failure (token, permission, protected branch) or --strict and a source failed."""
+3 held back by the page gate, a publishing failure (token, permission, protected branch),
+or --strict and a source failed."""
 
 
 def _update_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -237,10 +244,17 @@ def _update_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )  # fmt: skip
     _retries_option(p)
     p.add_argument(
-        "--keepalive-days", type=_days, default=50.0, metavar="DAYS",
-        help="in GitHub Actions, when nothing is committed and the branch's last commit is this "
-        "old, re-enable this workflow so GitHub does not disable it after 60 days of inactivity "
-        "(default: %(default)g; 0 turns it off)",
+        "--allow-new-errors", action="store_true",
+        help="commit even if a changed page gains errors of `updater check` (a deliberate "
+        "change; they are listed as warnings). A secret in a file is never let through",
+    )  # fmt: skip
+    p.add_argument(
+        "--keepalive-days", type=_days, default=None, metavar="DAYS",
+        help="opt in (off by default): in GitHub Actions, when nothing is committed and the "
+        "branch's last commit is DAYS old, re-enable this workflow through the API so GitHub "
+        "does not disable it after 60 days without activity. GitHub has disabled repositories "
+        "for keepalive workflows: read the manual's 60-day rule first. Needs actions: write. "
+        "Without it, a run warns from day 50",
     )  # fmt: skip
 
 
@@ -437,7 +451,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR
         from updater.commands.render import render
 
         fetch = None if args.offline else live_fetcher(settings, args.deadline, args.retries)
-        return render(_paths(args), fetch, check=args.check, strict=args.strict)
+        return render(
+            _paths(args), fetch, check=args.check, strict=args.strict,
+            secrets=settings.named_secrets,
+        )  # fmt: skip
     if args.command == "update":
         return _update(args, settings)
     if args.command == "preview":
@@ -497,7 +514,10 @@ def _update(args: argparse.Namespace, settings: Settings) -> int:
             seconds = max(deadline.remaining() - reserve, 0.001)
             return live_fetcher(settings, seconds, args.retries)(targets, old)
 
-    options = UpdateOptions(args.repo, args.branch, args.dry_run, args.strict, args.keepalive_days)
+    options = UpdateOptions(
+        args.repo, args.branch, args.dry_run, args.strict, args.keepalive_days,
+        args.allow_new_errors,
+    )  # fmt: skip
     opener = target_opener(settings, deadline, args.retries)
     return update(_paths(args), fetch, opener, options, settings)
 

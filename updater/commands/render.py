@@ -4,26 +4,38 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Mapping
 
 from updater.build import Build, Fetcher, Paths, build
-from updater.errors import SourceError
+from updater.errors import SourceError, ValidationFailed
 from updater.files import read_text, unified_diff, write_files
+from updater.gate import find_secrets, secret_problems
 from updater.snapshot import dumps
 from updater.summary import failures, summary_lines
 
 log = logging.getLogger("updater")
 
 
-def render(paths: Paths, fetch: Fetcher | None, *, check: bool, strict: bool) -> int:
-    """Render every page to the repository root; --check compares instead and exits 1 if stale."""
+def render(
+    paths: Paths, fetch: Fetcher | None, *, check: bool, strict: bool,
+    secrets: Mapping[str, str] | None = None,
+) -> int:  # fmt: skip
+    """Render every page to the repository root; --check compares instead and exits 1 if stale.
+
+    A page or snapshot that would hold one of `secrets` (by name) is exit 2: nothing written,
+    and no diff printed."""
     result = build(paths, fetch)
     for line in summary_lines(result.results, result.old):
         log.info("%s", line)
     if strict and failures(result.results):
         raise SourceError("a source failed and --strict is set: nothing written")
+    texts = {paths.page(name): text for name, text in result.pages.items()}
+    found = list(find_secrets({str(p): t for p, t in texts.items()}, secrets or {}))
+    found += find_secrets({str(paths.stats): dumps(result.new)}, secrets or {})
+    if found:
+        raise ValidationFailed(secret_problems(found))
     if check:
         return _check(paths, result)
-    texts = {paths.page(name): text for name, text in result.pages.items()}
     if result.new != result.old:
         texts[paths.stats] = dumps(result.new)
     # One unit: the pages and the snapshot are all updated, or (on any failure) none is.

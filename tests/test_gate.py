@@ -15,13 +15,26 @@ PAGE = "# Hi\n\nSee [the notes](notes.md).\n"
 
 
 def verdict(text: str, published: str | None, root: Path, **kw: bool) -> Verdict:
-    page = Candidate("README.md", text, published, template=None)
+    page = Candidate("README.md", text, lambda: published, template=None)
     return inspect([page], {"README.md": text}, {"GITHUB_TOKEN": "ghs_x1"}, root, **kw)
 
 
 def test_a_page_without_new_errors_passes(tmp_path: Path) -> None:
     (tmp_path / "notes.md").write_text("notes\n", encoding="utf-8")
     assert verdict(PAGE, None, tmp_path) == Verdict()
+
+
+def test_the_published_page_is_read_only_when_the_new_one_has_errors(tmp_path: Path) -> None:
+    reads: list[str] = []
+
+    def published() -> str:
+        reads.append("README.md")
+        return PAGE
+
+    clean = Candidate("README.md", "# Hi\n", published, template=None)
+    assert inspect([clean], {}, {}, tmp_path) == Verdict() and reads == []
+    broken = Candidate("README.md", PAGE, published, template=None)
+    assert inspect([broken], {}, {}, tmp_path).kept == 1 and reads == ["README.md"]
 
 
 def test_every_error_of_a_new_page_is_new(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ a known secret holds the commit back too, and no option lets that through."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +44,9 @@ class Candidate:
 
     path: str  # in the repository, relative to its root
     text: str
-    published: str | None  # the page that is up; None where the branch has no such page
+    # The page that is up (None where the branch has no such page), read only when needed: a
+    # page without errors is never compared, which saves downloading it.
+    published: Callable[[], str | None]
     template: str | None  # the page's template: what it prints literally is not a leftover
 
 
@@ -125,10 +127,13 @@ def new_errors(
     broken link to x and the new page two, one of the two is new (the later one)."""
     page_dir = (root / candidate.path).parent
     context = Context(candidate.path, page_dir, root, candidate.template, pages)
-    published = Counter((f.rule, f.message) for f in _errors(candidate.published, context))
+    found = _errors(candidate.text, context)
+    if not found:
+        return [], 0
+    published = Counter((f.rule, f.message) for f in _errors(candidate.published(), context))
     new: list[Held] = []
     kept = 0
-    for finding in _errors(candidate.text, context):
+    for finding in found:
         key = (finding.rule, finding.message)
         if published[key] > 0:
             published[key] -= 1

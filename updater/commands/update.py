@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from updater.actions import (
@@ -142,7 +143,7 @@ def _gate(
     if not changed:
         return Verdict()
     candidates = [
-        Candidate(path, plan.pages[path], _published(base, path), _template(paths, path))
+        Candidate(path, plan.pages[path], partial(_published, base, path), _template(paths, path))
         for path in changed
     ]
     committed = {**{path: plan.pages[path] for path in changed}, plan.stats_path: plan.stats}

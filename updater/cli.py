@@ -364,24 +364,41 @@ def build_parser() -> argparse.ArgumentParser:
         "Adopt the pages you wrote by hand, in the profile repository's root. Each FILE becomes\n"
         "templates/FILE.j2, which renders back to the same bytes, so nothing on the page changes;\n"
         "beside it come a starter data/cv.yaml, an empty data/stats.json and the nightly workflow\n"
-        "(.github/workflows/update-readme.yml). Nothing is written if a file cannot be read or\n"
-        "a target exists (unless --force). It then prints the next steps.",
+        "(.github/workflows/update-readme.yml). A data file, snapshot or workflow that exists is\n"
+        "kept as it is; an existing template that differs is replaced only with --force, and\n"
+        "whatever is replaced is first saved beside it (NAME.bak), its path printed. Nothing is\n"
+        "written if a file cannot be read or a template would be replaced without --force. It\n"
+        "then says what the pages track, warns of another workflow that writes them, and prints\n"
+        "the next steps.",
     )
     p.add_argument(
         "files",
         nargs="*",
-        default=["README.md"],
         metavar="FILE",
         help="pages at the repository root to adopt (default: README.md)",
     )
-    p.add_argument("--force", action="store_true", help="overwrite files that already exist")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the templates of the FILEs named when they exist and differ (each old one "
+        "is saved as templates/FILE.j2.bak); data, snapshot and workflow are never replaced",
+    )
+    p.add_argument(
+        "--workflow",
+        action="store_true",
+        help="(re)write only the workflow, saving an existing one that differs as a backup",
+    )
     p.add_argument(
         "--action-repo", help="OWNER/NAME of this tool on GitHub (default: where it came from)"
     )
     p.add_argument(
         "--action-ref", help="full commit SHA the workflow pins (default: the installed commit)"
     )
-    p.add_argument("--branch", help="branch the workflow commits to (default: origin's default)")
+    p.add_argument(
+        "--branch",
+        help="branch the workflow publishes to (default: the repository's default branch, read "
+        "when the workflow runs)",
+    )
     p.add_argument("--root", type=Path, default=Path(), help="profile repository (%(default)s)")
 
     p = _command(
@@ -480,6 +497,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR
             action_repo=args.action_repo,
             action_ref=args.action_ref,
             branch=args.branch,
+            workflow_only=args.workflow,
         )
     raise AssertionError(args.command)  # pragma: no cover - argparse restricts the choices
 

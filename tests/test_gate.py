@@ -50,6 +50,12 @@ def test_an_error_that_moved_is_kept_not_new(tmp_path: Path) -> None:
     assert not found.holds and found.errors == () and found.kept == 1
 
 
+def test_a_line_a_message_names_is_not_part_of_what_the_error_is(tmp_path: Path) -> None:
+    twice = "# Hi\n\n## Contact\n\n## Contact\n"
+    found = verdict("Intro.\n\n" + twice, twice, tmp_path)  # "first at line 5", was 3
+    assert found.errors == () and found.kept == 1
+
+
 def test_errors_are_counted_as_a_multiset(tmp_path: Path) -> None:
     twice = PAGE + "\nAgain [the notes](notes.md).\n"
     found = verdict(twice, PAGE, tmp_path)

@@ -10,6 +10,7 @@ a known secret holds the commit back too, and no option lets that through."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from updater.page.check import ERROR, Context, Finding, anchors, check
 from updater.page.parse import parse
 from updater.words import count
 
+# A place a message refers to (`first at line 192`): moved with the page, it is no new error.
+_PLACE_RE = re.compile(r"\b(line|column|col) \d+")
 SECRET = "secret"  # noqa: S105 - the rule name a found secret is reported under
 SILENCE = "<!-- check-disable-next-line RULE -->"
 
@@ -130,11 +133,11 @@ def new_errors(
     found = _errors(candidate.text, context)
     if not found:
         return [], 0
-    published = Counter((f.rule, f.message) for f in _errors(candidate.published(), context))
+    published = Counter(_key(f) for f in _errors(candidate.published(), context))
     new: list[Held] = []
     kept = 0
     for finding in found:
-        key = (finding.rule, finding.message)
+        key = _key(finding)
         if published[key] > 0:
             published[key] -= 1
             kept += 1
@@ -143,6 +146,11 @@ def new_errors(
             Held(candidate.path, finding.line, finding.column, finding.rule, finding.message)
         )
     return new, kept
+
+
+def _key(finding: Finding) -> tuple[str, str]:
+    """What a finding is, wherever it sits: its rule and its message without positions."""
+    return finding.rule, _PLACE_RE.sub(r"\1 _", finding.message)
 
 
 def _errors(text: str | None, context: Context) -> list[Finding]:

@@ -226,7 +226,8 @@ def _update_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     p.add_argument(
         "--dry-run", action="store_true",
-        help="print each changed page's diff and the commit message; write nothing. When the "
+        help="print each changed page's diff and the commit message; write nothing; exit 3 "
+        "when the page gate would hold the commit back, as the real run would. When the "
         "repository cannot be read, compare with the files on disk, offline, and say so",
     )  # fmt: skip
     p.add_argument(

@@ -58,6 +58,13 @@ def profile(tmp_path: Path) -> Paths:
     )
 
 
+def manual(profile: Paths) -> None:
+    """The file the seed page links (docs/README.md): without it the page has a check error,
+    which the page gate of `update` would hold back as new."""
+    (profile.root / "docs").mkdir(exist_ok=True)
+    (profile.root / "docs/README.md").write_text("# The manual\n", encoding="utf-8")
+
+
 @pytest.fixture
 def fixed_stats(profile: Paths) -> Paths:
     """The profile with the fixed fixture snapshot in place of the committed one."""

@@ -94,7 +94,7 @@ def test_a_wheel_built_from_a_clone_pins_its_repository_and_commit_with_no_flags
         check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert f"uses octo/tool@{head[:12]}, commits to main" in done.stdout
+    assert f"uses octo/tool@{head[:12]}, publishes to the default branch" in done.stdout
     workflow = (profile / ".github/workflows/update-readme.yml").read_text(encoding="utf-8")
     assert f"uses: octo/tool@{head} # profile-readme-updater 0.1.0" in workflow
     assert done.stderr == ""  # HEAD is on GitHub: nothing to say about it

@@ -82,14 +82,15 @@ def test_the_init_example_is_what_init_prints_and_writes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shown = example("init")
-    (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
-    argv = ["init", "--root", str(tmp_path), "--branch", "main"]
+    page = "# Hi\n\nMy sentence splitter: [kss](https://github.com/hyunwoongko/kss).\n"
+    (tmp_path / "README.md").write_text(page, encoding="utf-8")
+    argv = ["init", "--root", str(tmp_path)]
     assert main([*argv, "--action-repo", "hyunwoongko/hyunwoongko", "--action-ref", SHA]) == 0
     assert capsys.readouterr().out == shown["output"]
     written = (tmp_path / ".github/workflows/update-readme.yml").read_text(encoding="utf-8")
     assert shown[".github/workflows/update-readme.yml"] == written
     pin = ActionPin("hyunwoongko/hyunwoongko", SHA, f"{DISTRIBUTION} 0.1.0")
-    assert written == workflow(pin, "main")
+    assert written == workflow(pin)  # the default branch, read when it runs
 
 
 COMMAND_TABLE = TEXT.split("## Commands", 1)[1].split("### Exit codes", 1)[0]

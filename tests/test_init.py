@@ -13,12 +13,12 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
-from updater.adopt import ActionPin, to_template, workflow
+from updater.adopt import WORKFLOW_FILE, ActionPin, to_template, workflow
 from updater.cli import main
 from updater.cv import load_cv
 from updater.errors import InputError
 from updater.gitorigin import Checkout
-from updater.origin import default_branch, find_pin, github_repo, locate, profile_owner
+from updater.origin import find_pin, github_repo, locate, profile_owner
 from updater.pages import discover
 from updater.snapshot import Snapshot, load_snapshot
 from updater.templates import load_templates, render
@@ -128,7 +128,7 @@ def test_init_writes_the_page_data_snapshot_and_workflow(
         "updater render",
         "Change the layout",
         "HF_TOKEN",
-        "commits to the branch main",
+        "publishes to the repository's default branch, read when it runs (main or",
         "Run workflow",
         "On a fork",
         "https://github.com/octo/updater/blob/main/docs/README.md#adopt-it-for-your-profile",
@@ -162,28 +162,203 @@ def test_init_defaults_to_readme_in_the_current_folder(
     assert Path("templates/README.md.j2").is_file()
 
 
-def test_init_refuses_to_overwrite_and_writes_nothing(
+def test_init_keeps_an_existing_data_file_and_adopts_around_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
     (tmp_path / "data").mkdir()
     (tmp_path / "data/cv.yaml").write_text("title: mine\n", encoding="utf-8")
+    assert init(tmp_path) == 0
+    out = capsys.readouterr().out
+    assert "kept data/cv.yaml (yours: init never replaces it)" in out
+    assert (tmp_path / "data/cv.yaml").read_text(encoding="utf-8") == "title: mine\n"
+    assert (tmp_path / "templates/README.md.j2").is_file()
+
+
+def test_init_refuses_to_replace_a_template_that_differs_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/README.md.j2").write_text("# {{ cv.title }}\n", encoding="utf-8")
     assert init(tmp_path) == 2
     err = capsys.readouterr().err
-    assert "data/cv.yaml: already exists; pass --force to overwrite it" in err
-    assert (tmp_path / "data/cv.yaml").read_text(encoding="utf-8") == "title: mine\n"
-    assert not (tmp_path / "templates").exists()
-    assert not (tmp_path / "data/stats.json").exists()
+    assert "templates/README.md.j2: already exists and differs; pass --force to replace it" in err
+    assert (tmp_path / "templates/README.md.j2").read_text(encoding="utf-8") == "# {{ cv.title }}\n"
+    assert not (tmp_path / "data").exists() and not (tmp_path / ".github").exists()
 
 
-def test_init_force_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_again_changes_nothing_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
     assert init(tmp_path) == 0
+    capsys.readouterr()
+    assert init(tmp_path) == 0  # no --force needed: every file already holds these bytes
+    out = capsys.readouterr().out
+    for rel in ("templates/README.md.j2", "data/cv.yaml", "data/stats.json", WORKFLOW_FILE):
+        assert f"unchanged {rel}" in out
+    assert not list(tmp_path.rglob("*.bak"))
+
+
+def test_init_force_replaces_the_template_and_saves_the_old_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
+    assert init(tmp_path) == 0
+    old = (tmp_path / "templates/README.md.j2").read_bytes()
     (tmp_path / "README.md").write_text("# Changed\n", encoding="utf-8")
     capsys.readouterr()
     assert init(tmp_path, "--force") == 0
-    assert "overwrote templates/README.md.j2" in capsys.readouterr().out
+    assert (
+        "replaced templates/README.md.j2 (renders to README.md; the old one is saved as "
+        "templates/README.md.j2.bak)"
+    ) in capsys.readouterr().out
     assert (tmp_path / "templates/README.md.j2").read_text(encoding="utf-8").endswith("# Changed\n")
+    assert (tmp_path / "templates/README.md.j2.bak").read_bytes() == old
+    (tmp_path / "README.md").write_text("# Third\n", encoding="utf-8")
+    assert init(tmp_path, "--force") == 0  # a second backup never replaces the first
+    assert (tmp_path / "templates/README.md.j2.bak").read_bytes() == old
+    assert (tmp_path / "templates/README.md.j2.bak.1").read_text("utf-8").endswith("# Changed\n")
+    assert [p.name for p in discover(tmp_path / "templates")] == ["README.md"]  # no page .bak
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_init_force_on_an_adopted_and_edited_repository_loses_no_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issue's case: `init --force` (once advised to change the branch) replaced the data
+    by the starter, emptied the snapshot and baked the numbers into the template."""
+    shutil.copy(ROOT / "tests/fixtures/profiles/19-jinja-in-prose.md", tmp_path / "README.md")
+    assert init(tmp_path) == 0
+    # The owner's work since: data moved into the CV, numbers fetched, template and workflow
+    # edited, and the page rendered with its numbers (as the bot commits it).
+    shutil.copy(ROOT / "tests/fixtures/seed/data/cv.yaml", tmp_path / "data/cv.yaml")
+    shutil.copy(ROOT / "tests/fixtures/seed/stats.json", tmp_path / "data/stats.json")
+    template = tmp_path / "templates/README.md.j2"
+    template.write_bytes(template.read_bytes() + b"\n{{ totals.stars }} stars\r\n")
+    workflow_path = tmp_path / WORKFLOW_FILE
+    workflow_path.write_bytes(workflow_path.read_bytes().replace(b"17 3 * * *", b"41 5 * * *"))
+    (tmp_path / "README.md").write_text("# Rendered <sub>\u2605 1.3k</sub>\n", encoding="utf-8")
+    before = files_of(tmp_path)
+    capsys.readouterr()
+    assert init(tmp_path, "--force", "--branch", "master") == 0
+    out = capsys.readouterr().out
+    after = files_of(tmp_path)
+    for rel in ("data/cv.yaml", "data/stats.json", WORKFLOW_FILE, "README.md"):
+        assert after[rel] == before[rel], rel  # kept as they were
+    assert after["templates/README.md.j2.bak"] == before["templates/README.md.j2"]
+    assert set(before) <= set(after)  # nothing removed
+    assert "kept data/cv.yaml (yours: init never replaces it)" in out
+    assert "kept data/stats.json (yours: init never replaces it)" in out
+    assert f"kept {WORKFLOW_FILE} (yours, it differs from what init writes: `updater init " in out
+    assert "the old one is saved as templates/README.md.j2.bak" in out
+    assert "--force --branch" not in out  # the advice that destroyed work is gone
+    assert (
+        "\nwarning: README.md already holds 1 number updater wrote (like `<sub>\u2605 1.3k</sub>`): "
+        "they are now fixed text in templates/README.md.j2, beside which the live numbers "
+        "would be added again. Delete them there, or adopt the page as you wrote it (restore "
+        "the saved template if --force replaced it)\n\nNext steps:"
+    ) in out
+
+
+def test_init_workflow_rewrites_only_the_workflow_and_saves_the_old_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
+    assert init(tmp_path) == 0
+    (tmp_path / "data/cv.yaml").write_text("title: edited\n", encoding="utf-8")
+    old = (tmp_path / WORKFLOW_FILE).read_bytes()
+    before = files_of(tmp_path)
+    capsys.readouterr()
+    assert init(tmp_path, "--workflow", "--branch", "trunk") == 0
+    out = capsys.readouterr().out
+    after = files_of(tmp_path)
+    assert out == (
+        f"replaced {WORKFLOW_FILE} (nightly; uses octo/updater@0123456789ab, publishes to "
+        f"trunk; the old one is saved as {WORKFLOW_FILE}.bak)\n"
+    )
+    assert after[f"{WORKFLOW_FILE}.bak"] == old
+    assert {k: v for k, v in after.items() if ".github" not in k} == {
+        k: v for k, v in before.items() if ".github" not in k
+    }
+    assert 'branch: "trunk"' in after[WORKFLOW_FILE].decode()
+    assert main(["init", "--root", str(tmp_path), *PIN, "--workflow", "README.md"]) == 2
+    assert "--workflow writes only .github/workflows/update-readme.yml: name no files" in (
+        capsys.readouterr().err
+    )
+
+
+def test_init_on_a_fresh_repository_with_workflow_creates_just_it(tmp_path: Path) -> None:
+    assert init(tmp_path, "--workflow") == 0
+    assert list(files_of(tmp_path)) == [WORKFLOW_FILE]
+
+
+def test_init_says_when_a_page_tracks_nothing_and_promises_no_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A releases-and-blog profile: links, but none updater counts.
+    (tmp_path / "README.md").write_text(
+        "# Hi, I'm Ada\n\n- [Blog](https://ada.example.org)\n"
+        "- [v1.2 release notes](https://github.com/ada/tool/releases/tag/v1.2)\n",
+        encoding="utf-8",
+    )
+    assert init(tmp_path) == 0
+    out = capsys.readouterr().out
+    assert (
+        "README.md links nothing updater tracks (no GitHub repository, Hugging Face model, "
+        "dataset or Space, or paper): the page keeps its text until you add such a link or "
+        "lay content out from data/cv.yaml"
+    ) in out
+    assert "See the numbers" not in out and "2. No numbers yet: nothing on README.md links" in out
+
+
+def test_init_counts_what_each_page_tracks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "README.md").write_text(
+        "[a](https://github.com/o/a) [b](https://github.com/o/b) "
+        "[m](https://huggingface.co/o/m) [p](https://arxiv.org/abs/2306.02254)\n",
+        encoding="utf-8",
+    )
+    assert init(tmp_path) == 0
+    out = capsys.readouterr().out
+    assert (
+        "README.md tracks 2 GitHub repositories, 1 Hugging Face model, 1 paper: the live "
+        "numbers go right after each link"
+    ) in out
+    assert "2. See the numbers" in out
+
+
+OTHER = ROOT / "tests/fixtures/other-workflows"
+
+
+@pytest.mark.parametrize("path", sorted(OTHER.glob("*.yml")), ids=lambda p: p.name)
+def test_init_warns_of_another_workflow_that_writes_the_page(
+    tmp_path: Path, path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
+    (tmp_path / ".github/workflows").mkdir(parents=True)
+    shutil.copy(path, tmp_path / ".github/workflows" / path.name)
+    assert init(tmp_path) == 0
+    out = capsys.readouterr().out
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    warnings = [line for line in out.splitlines() if line.startswith("warning: ")]
+    if first == "# writes nothing":
+        assert warnings == []
+        return
+    evidence = first.removeprefix("# writes README.md: ")
+    assert warnings == [
+        f"warning: .github/workflows/{path.name} already writes README.md ({evidence}): two "
+        "bots would commit the same page, and each update replaces README.md with what "
+        "templates/README.md.j2 renders, undoing the other's changes. Move what it adds into "
+        "the template and disable that workflow, or do not adopt the page"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -350,14 +525,11 @@ def test_github_repo_of_a_remote(url: str, repo: str | None) -> None:
     assert github_repo(url) == repo
 
 
-def test_owner_and_branch_of_the_profile_repository(checkout: Path, tmp_path: Path) -> None:
+def test_owner_of_the_profile_repository(checkout: Path, tmp_path: Path) -> None:
     assert profile_owner(checkout) == "octo"
-    assert default_branch(checkout) == "main"
-    git(checkout, "switch", "-q", "-c", "trunk")
-    assert default_branch(checkout) == "trunk"
     bare = tmp_path / "bare"
     bare.mkdir()
-    assert profile_owner(bare) is None and default_branch(bare) == "main"
+    assert profile_owner(bare) is None
 
 
 # --- the workflow init writes, and the action it runs ---------------------------------------
@@ -383,21 +555,28 @@ def test_the_workflow_runs_the_pinned_action_nightly_with_the_permissions_it_nee
     [schedule] = on["schedule"]
     minute = int(schedule["cron"].split()[0])
     assert minute % 2 == 1 and schedule["cron"].split()[1:] == ["3", "*", "*", "*"]
-    assert "workflow_dispatch" in on and on["push"]["branches"] == ["trunk"]
+    assert set(on["workflow_dispatch"]["inputs"]) == {"dry_run", "allow_new_errors"}
+    assert on["push"]["branches"] == ["**"]  # every branch (no tags): the jobs decide
     assert flow["permissions"] == {}
-    [job] = flow["jobs"].values()
-    assert job["permissions"] == {"contents": "write", "actions": "write"}
-    steps = job["steps"]
-    assert steps[-1]["uses"] == f"octo/updater@{SHA}"
-    assert steps[-1]["with"]["branch"] == "trunk"
+    jobs = flow["jobs"]
+    assert set(jobs) == {"publish", "dry-run"}
+    # Only the publishing job can write; nothing anywhere may re-enable workflows.
+    assert jobs["publish"]["permissions"] == {"contents": "write"}
+    assert jobs["dry-run"]["permissions"] == {"contents": "read"}
     inputs = load(ACTION)["inputs"]
-    assert set(steps[-1]["with"]) <= set(inputs)
+    for name, job in jobs.items():
+        step = job["steps"][-1]
+        assert step["uses"] == f"octo/updater@{SHA}"
+        assert step["with"]["branch"] == "trunk"
+        assert set(step["with"]) <= set(inputs)
+        assert ("dry-run" in step["with"]) == (name == "dry-run")
+        assert "keepalive-days" not in step["with"]
 
 
 def test_every_written_action_reference_is_a_full_sha(tmp_path: Path) -> None:
     text = written_workflow(tmp_path).read_text(encoding="utf-8")
     uses = [line.split("uses: ", 1)[1] for line in text.splitlines() if "uses: " in line]
-    assert len(uses) == 2
+    assert len(uses) == 4  # checkout and the action, in each of the two jobs
     for ref in uses:
         action, comment = ref.split(" # ")
         assert len(action.split("@")[1]) == 40 and comment
@@ -410,23 +589,40 @@ def _tool(name: str) -> str:
     return path
 
 
+def both_workflows(tmp_path: Path) -> list[Path]:
+    """The workflow init writes by default (the default branch) and with --branch, each in a
+    repository of its own."""
+    written = []
+    for branch in (None, "trunk"):
+        root = tmp_path / (branch or "default")
+        root.mkdir()
+        (root / "README.md").write_text("# Hi\n", encoding="utf-8")
+        assert init(root, *(["--branch", branch] if branch else [])) == 0
+        written.append(root / WORKFLOW_FILE)
+    return written
+
+
 def test_the_written_workflow_passes_zizmor_pedantic(tmp_path: Path) -> None:
-    written_workflow(tmp_path)
     zizmor = _tool("zizmor")
-    done = subprocess.run(
-        [zizmor, "--offline", "--no-progress", "--persona=pedantic", str(tmp_path / ".github")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    for path in both_workflows(tmp_path):
+        done = subprocess.run(
+            [zizmor, "--offline", "--no-progress", "--persona=pedantic", str(path.parent.parent)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_the_written_workflow_passes_github_workflow_schema(tmp_path: Path) -> None:
-    path = written_workflow(tmp_path)
     checker = _tool("check-jsonschema")
     done = subprocess.run(
-        [checker, "--builtin-schema", "vendor.github-workflows", str(path)],
+        [
+            checker,
+            "--builtin-schema",
+            "vendor.github-workflows",
+            *map(str, both_workflows(tmp_path)),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -469,16 +665,32 @@ def test_the_action_installs_from_the_hash_locked_requirements_then_the_tool() -
 def test_the_workflow_text_is_deterministic() -> None:
     pin = ActionPin("octo/updater", SHA, "profile-readme-updater 0.1.0")
     assert workflow(pin, "main") == workflow(pin, "main")
+    assert workflow(pin) == workflow(pin, None)
 
 
-def test_only_a_run_on_the_branch_publishes(tmp_path: Path) -> None:
-    flow = load(written_workflow(tmp_path, branch="release/v1"))
-    [job] = flow["jobs"].values()
-    dry_run = job["steps"][-1]["with"]["dry-run"]
-    assert dry_run == "${{ inputs.dry_run == true || github.ref != 'refs/heads/release/v1' }}"
+def test_by_default_the_default_branch_publishes_whatever_its_name(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# Hi\n", encoding="utf-8")
+    assert init(tmp_path) == 0
+    jobs = load(tmp_path / WORKFLOW_FILE)["jobs"]
+    on_default = (
+        "github.event_name == 'schedule' || "
+        "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
+    )
+    publishes = f"({on_default}) && inputs.dry_run != true"
+    assert jobs["publish"]["if"] == "${{ " + publishes + " }}"
+    assert jobs["dry-run"]["if"] == "${{ !(" + publishes + ") }}"  # exactly every other run
+    for job in jobs.values():
+        assert "branch" not in job["steps"][-1]["with"]  # the action's default: the default branch
 
 
-@pytest.mark.parametrize("branch", ['we"ird', "a..b", "x.lock", "-x", "a b"])
+def test_only_a_run_on_the_branch_given_publishes(tmp_path: Path) -> None:
+    jobs = load(written_workflow(tmp_path, branch="release/v1"))["jobs"]
+    publishes = "(github.ref == 'refs/heads/release/v1') && inputs.dry_run != true"
+    assert jobs["publish"]["if"] == "${{ " + publishes + " }}"
+    assert jobs["dry-run"]["if"] == "${{ !(" + publishes + ") }}"
+
+
+@pytest.mark.parametrize("branch", ['we"ird', "a..b", "x.lock", "-x", "a b", "main\n"])
 def test_init_refuses_a_branch_name_git_would_not_take(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], branch: str
 ) -> None:
@@ -497,3 +709,38 @@ def test_a_page_name_with_a_space_is_adopted_and_renders_back(tmp_path: Path) ->
     paths += ["--templates", str(tmp_path / "templates"), "--root", str(tmp_path)]
     assert main(["render", "--offline", *paths]) == 0
     assert (tmp_path / "Page Two.md").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("inputs", "argv"),
+    [
+        ({}, ["update", "--deadline", "120"]),
+        ({"DRY_RUN": "true"}, ["update", "--deadline", "120", "--dry-run"]),
+        ({"ALLOW_NEW_ERRORS": "true"}, ["update", "--deadline", "120", "--allow-new-errors"]),
+        ({"KEEPALIVE_DAYS": "50"}, ["update", "--deadline", "120", "--keepalive-days", "50"]),
+    ],
+)
+def test_the_action_passes_the_gate_and_keepalive_options_only_when_asked(
+    tmp_path: Path, inputs: dict[str, str], argv: list[str]
+) -> None:
+    """The action's own script, run by bash with a stand-in for the installed tool."""
+    action = load(ACTION)
+    [step] = [s for s in action["runs"]["steps"] if s.get("id") == "update"]
+    defaults = {k: str(v["default"]) for k, v in action["inputs"].items()}
+    env = {
+        name: defaults[value.removeprefix("${{ inputs.").removesuffix(" }}")]
+        for name, value in step["env"].items()
+    }
+    assert env["KEEPALIVE_DAYS"] == "" and env["ALLOW_NEW_ERRORS"] == "false"  # off by default
+    tool = tmp_path / "profile-readme-updater/bin/updater"
+    tool.parent.mkdir(parents=True)
+    tool.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n', encoding="utf-8")
+    tool.chmod(0o755)
+    done = subprocess.run(
+        ["bash", "-c", step["run"]],
+        env={**env, **inputs, "RUNNER_TEMP": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.splitlines() == argv

@@ -1,4 +1,5 @@
-"""Keepalive against the fake GitHub: re-enable the workflow when due, never an empty commit."""
+"""The 60-day rule against the fake GitHub: by default a warning from day 50, naming the day the
+schedule stops; keepalive (re-enabling the workflow) only when opted in, never an empty commit."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import manual
 from tests.fakes.github import FakeGitHub
 from tests.fakes.huggingface import FakeHub
 from tests.fakes.profile import populate
@@ -19,6 +21,7 @@ from updater.keepalive import Workflow, keep_alive, running_workflow
 REPO = "hyunwoongko/hyunwoongko"
 WORKFLOW_REF = f"{REPO}/.github/workflows/update-readme.yml@refs/heads/main"
 NOW = datetime(2026, 11, 27, 3, 17, tzinfo=UTC)
+OPT_IN = ["update", "--keepalive-days", "50"]
 
 
 @pytest.fixture
@@ -32,6 +35,7 @@ def site(
     fake_github.init_branch(REPO, {"README.md": "hand-written\n"})
     monkeypatch.setenv("GITHUB_REPOSITORY", REPO)
     monkeypatch.chdir(profile.data.parent.parent)
+    manual(profile)
     assert main(["update"]) == 0  # outside Actions: commits, and no keepalive
     assert fake_github.enabled == []
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
@@ -53,7 +57,7 @@ def summary() -> str:
 def test_old_head_and_no_change_enables_the_workflow_once(site: FakeGitHub) -> None:
     age_head(site, 53)
     head = site.head(REPO).sha
-    assert main(["update"]) == 0
+    assert main(OPT_IN) == 0
     assert site.enabled == [(REPO, "update-readme.yml")]
     assert site.head(REPO).sha == head  # never an empty commit
     assert site.count("PUT") == 1
@@ -63,7 +67,7 @@ def test_old_head_and_no_change_enables_the_workflow_once(site: FakeGitHub) -> N
 
 def test_fresh_head_enables_nothing_and_says_when_it_would(site: FakeGitHub) -> None:
     age_head(site, 12)
-    assert main(["update"]) == 0
+    assert main(OPT_IN) == 0
     assert site.enabled == []
     due = (datetime.now(UTC) + timedelta(days=38)).strftime("%Y-%m-%d")
     assert "not needed: the last commit on main is 12 days old; update-readme.yml is " in summary()
@@ -74,7 +78,7 @@ def test_a_commit_made_enables_nothing(site: FakeGitHub) -> None:
     age_head(site, 80)
     site.repos["hyunwoongko/kss"].stars = 9_999  # the README changes
     head = site.head(REPO).sha
-    assert main(["update"]) == 0
+    assert main(OPT_IN) == 0
     assert site.head(REPO).parents == [head]
     assert site.enabled == []
 
@@ -87,13 +91,50 @@ def test_option_sets_the_age_and_zero_turns_it_off(site: FakeGitHub) -> None:
     assert site.enabled == [(REPO, "update-readme.yml")]
 
 
+def test_off_by_default_a_quiet_fortnight_says_nothing(site: FakeGitHub) -> None:
+    age_head(site, 49)
+    assert main(["update"]) == 0
+    assert site.enabled == [] and site.count("PUT") == 0
+    assert "Keepalive" not in summary() and "Warning" not in summary()
+
+
+def test_off_by_default_from_day_50_it_warns_with_the_stop_date_and_the_fix(
+    site: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    age_head(site, 53)
+    last = site.head(REPO).date
+    head = site.head(REPO).sha
+    capsys.readouterr()
+    assert main(["update"]) == 0
+    assert site.enabled == [] and site.count("PUT") == 0  # no API call: nothing re-enabled
+    assert site.head(REPO).sha == head  # and no commit made to look active
+    stop = (last + timedelta(days=60)).strftime("%Y-%m-%d")
+    out, err = capsys.readouterr()
+    said = (
+        "the last commit on main is 53 days old: GitHub disables the scheduled workflows of a "
+        f"public repository after 60 days without activity, so the nightly runs stop on {stop}. "
+        "Any push to the repository restarts the clock; once they have stopped, re-enable the "
+        "workflow on the Actions tab (select it, then Enable workflow)"
+    )
+    assert f"warning: {said}" in err
+    assert f"\n**Warning:** {said}\n" in summary()
+    annotations = [line for line in out.splitlines() if line.startswith("::warning")]
+    assert annotations == [f"::warning title=scheduled runs will stop::{said}"]
+
+
+def test_past_day_60_the_warning_says_the_runs_may_have_stopped(site: FakeGitHub) -> None:
+    age_head(site, 75)
+    assert main(["update"]) == 0
+    assert "so the nightly runs may have stopped on " in summary()
+
+
 def test_forbidden_warns_with_the_fix_and_stays_green(
     site: FakeGitHub, capsys: pytest.CaptureFixture[str]
 ) -> None:
     age_head(site, 55)
     site.can_enable_workflows = False
     capsys.readouterr()
-    assert main(["update"]) == 0
+    assert main(OPT_IN) == 0
     err = capsys.readouterr().err
     assert "warning: keepalive failed: " in err
     assert (
@@ -114,7 +155,7 @@ def test_outside_actions_nothing(site: FakeGitHub, monkeypatch: pytest.MonkeyPat
 
 def test_dry_run_enables_nothing(site: FakeGitHub) -> None:
     age_head(site, 90)
-    assert main(["update", "--dry-run"]) == 0
+    assert main([*OPT_IN, "--dry-run"]) == 0
     assert site.count("PUT") == 0
 
 

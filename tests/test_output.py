@@ -99,7 +99,7 @@ def test_an_attribute_holding_placeholder_text_is_not_replaced(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--branch", "main\n"], "--branch main\n: not a branch name the workflow can use"),
+        (["--branch", "main\n"], "--branch 'main\\n': not a branch name the workflow can use"),
         (["--branch", "x.lock\n"], "not a branch name the workflow can use"),
         (["--action-repo", "octo/updater\n"], "octo/updater"),
         (["--action-ref", SHA + "\n"], SHA),

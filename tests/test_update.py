@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import socket
 import time
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import GITHUB_TOKEN, HF_TOKEN
+from tests.conftest import GITHUB_TOKEN, HF_TOKEN, manual
 from tests.fakes.github import FakeGitHub
 from tests.fakes.huggingface import FakeHub
 from tests.fakes.profile import populate
@@ -32,6 +33,7 @@ def site(
     )
     monkeypatch.setenv("GITHUB_REPOSITORY", REPO)
     monkeypatch.chdir(profile.data.parent.parent)
+    manual(profile)
     return fake_github
 
 
@@ -482,3 +484,184 @@ def test_github_failing_says_to_run_again(
     assert "cannot write: GitHub failed (HTTP 502: Server Error); run the update again" in (
         capsys.readouterr().err
     )
+
+
+# --- the page gate: what goes out is never worse than what is up, and holds no secret -------
+
+
+def edit_cv(profile: Paths, old: str, new: str) -> None:
+    text = profile.data.read_text(encoding="utf-8")
+    assert old in text
+    profile.data.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+JOB = "  - 'Job: Software Engineer / AI Researcher'\n"
+# Each way a page gets worse: a broken link, a section whose title is missing, a token.
+WORSE = {
+    "check error": (JOB, JOB + "  - 'CV: [pdf](cv.pdf)'\n"),
+    "missing value": ("  title: Skill Sets\n", ""),
+    "secret": (JOB, JOB + f"  - 'Token: {GITHUB_TOKEN}'\n"),
+}
+
+
+@pytest.fixture
+def published(site: FakeGitHub) -> str:
+    """The profile after one clean update: its page is up, and the run is in Actions."""
+    assert main(["update"]) == 0
+    site.requests.clear()
+    return site.head(REPO).sha
+
+
+def in_actions(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_REF", "refs/heads/main")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(folder / "summary.md"))
+    return folder / "summary.md"
+
+
+@pytest.mark.parametrize("case", sorted(WORSE))
+def test_a_page_that_gets_worse_is_held_back_and_nothing_is_committed(
+    site: FakeGitHub, published: str, profile: Paths, case: str, tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    summary = in_actions(monkeypatch, tmp_path_factory.mktemp("gh"))
+    edit_cv(profile, *WORSE[case])
+    capsys.readouterr()
+    code = main(["update"])
+    out, err = capsys.readouterr()
+    assert site.head(REPO).sha == published and writes(site) == []
+    assert not profile.page("README.md").exists()  # nothing written locally either
+    if case == "missing value" and code == 2:
+        # Once a missing value is an error at render time, the render stops it first.
+        assert "templates/README.md.j2:" in err
+        return
+    assert code == 3
+    expected = {
+        "check error": "README.md:11:7: error: link to cv.pdf: no such file in the repository "
+        "[missing-file]",
+        "missing value": "README.md:12:7: error: 'None' in the text: a templated value was "
+        "missing [missing-value]",
+        "secret": "README.md:11:10: error: holds the value of GITHUB_TOKEN [secret]",
+    }[case]
+    reason = "held back by the page gate, nothing committed: README.md would "
+    assert f"\n{expected}\n" in f"\n{err}"
+    assert f"error: {reason}" in err
+    text = summary.read_text(encoding="utf-8")
+    assert "**Held back by the page gate** (nothing committed):" in text
+    assert f"- `{expected}`" in text and f"**No commit:** {reason}" in text
+    assert f"::error title=not published%3A README.md::{expected}" in out
+    masks = [line for line in out.splitlines() if line.startswith("::add-mask::")]
+    for channel in (out.replace("\n".join(masks), ""), err, text):
+        assert GITHUB_TOKEN not in channel and "***" not in channel
+
+
+def test_the_first_lines_of_a_held_run_read_as_the_manual_shows(
+    site: FakeGitHub, published: str, profile: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_cv(profile, *WORSE["check error"])
+    capsys.readouterr()
+    assert main(["update"]) == 3
+    err = capsys.readouterr().err
+    assert err.splitlines()[-2:] == [
+        "README.md:11:7: error: link to cv.pdf: no such file in the repository [missing-file]",
+        "error: held back by the page gate, nothing committed: README.md would gain 1 error of "
+        "`updater check` that the page on main does not have. Fix the template or the data; if "
+        "the change is deliberate, silence the rule in the template (<!-- "
+        "check-disable-next-line RULE -->) or run with --allow-new-errors",
+    ]
+
+
+def test_an_error_already_published_is_not_new_even_on_another_line(
+    site: FakeGitHub, profile: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (profile.root / "docs/README.md").unlink()  # the page links it: a missing-file error
+    assert main(["render", "--offline"]) == 0
+    page = profile.page("README.md").read_text(encoding="utf-8")
+    site.push(REPO, {"README.md": "\n" + page}, "The page, with that error, a line lower")
+    before = site.head(REPO).sha
+    capsys.readouterr()
+    assert main(["update"]) == 0
+    assert site.head(REPO).parents == [before]
+    err = capsys.readouterr().err
+    assert "1 error the published page already has: not new, not held back" in err
+    assert "[missing-file]" not in err
+
+
+def test_a_second_copy_of_a_published_error_is_new(site: FakeGitHub, profile: Paths) -> None:
+    (profile.root / "docs/README.md").unlink()
+    assert main(["render", "--offline"]) == 0
+    site.push(REPO, {"README.md": profile.page("README.md").read_text(encoding="utf-8")}, "Up")
+    edit_cv(profile, JOB, JOB + "  - 'Manual: [docs](docs/README.md)'\n")
+    before = site.head(REPO).sha
+    assert main(["update"]) == 3  # one broken link to docs/README.md was up; two are not
+    assert site.head(REPO).sha == before
+
+
+def test_allow_new_errors_publishes_a_deliberate_change_and_says_so(
+    site: FakeGitHub, published: str, profile: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_cv(profile, *WORSE["check error"])
+    capsys.readouterr()
+    assert main(["update", "--allow-new-errors"]) == 0
+    assert site.head(REPO).parents == [published]
+    assert "CV: [pdf](cv.pdf)" in site.head(REPO).text("README.md")
+    assert (
+        "warning: published on purpose (--allow-new-errors): README.md:11:7: error: link to "
+        "cv.pdf: no such file in the repository [missing-file]"
+    ) in capsys.readouterr().err
+
+
+def test_a_silencing_comment_in_the_template_lets_one_rule_through(
+    site: FakeGitHub, published: str, profile: Paths
+) -> None:
+    edit_cv(profile, *WORSE["check error"])
+    template = profile.templates / "README.md.j2"
+    text = template.read_text(encoding="utf-8")
+    template.write_text("<!-- check-disable-file missing-file -->\n" + text, encoding="utf-8")
+    assert main(["update"]) == 0
+    assert site.head(REPO).parents == [published]
+
+
+def test_no_option_lets_a_secret_through(
+    site: FakeGitHub, published: str, profile: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_cv(profile, *WORSE["secret"])
+    assert main(["update", "--allow-new-errors"]) == 3
+    assert site.head(REPO).sha == published and writes(site) == []
+    err = capsys.readouterr().err
+    assert "README.md would hold the value of GITHUB_TOKEN, which must never be published, " in err
+    assert "and no option lets it through" in err
+
+
+def test_a_dry_run_shows_the_diff_and_says_plainly_it_would_be_held_back(
+    site: FakeGitHub, published: str, profile: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_cv(profile, *WORSE["check error"])
+    capsys.readouterr()
+    assert main(["update", "--dry-run"]) == 3  # as the real run would exit
+    out, err = capsys.readouterr()
+    assert writes(site) == [] and site.head(REPO).sha == published
+    assert "+- CV: [pdf](cv.pdf)\n" in out  # the diff is there
+    assert out.endswith(
+        "\n--- held back: `updater update` would commit nothing (exit 3) ---\n"
+        "README.md:11:7: error: link to cv.pdf: no such file in the repository [missing-file]\n"
+        "README.md would gain 1 error of `updater check` that the page on GitHub does not "
+        "have. Fix the template or the data; if the change is deliberate, silence the rule in "
+        "the template (<!-- check-disable-next-line RULE -->) or run with --allow-new-errors\n"
+    )
+    assert "error: dry run: the page gate would hold this commit back: " in err
+
+
+def test_a_dry_run_names_a_secret_instead_of_masking_it(
+    site: FakeGitHub, published: str, profile: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_cv(profile, *WORSE["secret"])
+    capsys.readouterr()
+    assert main(["update", "--dry-run"]) == 3
+    out, _ = capsys.readouterr()
+    assert GITHUB_TOKEN not in out and "***" not in out
+    assert out.startswith(
+        "README.md (rendered): not shown: line 11 holds the value of GITHUB_TOKEN, which must "
+        "never be published; `updater update` would refuse to commit it\n"
+    )
+    assert "README.md:11:10: error: holds the value of GITHUB_TOKEN [secret]\n" in out

@@ -30,6 +30,8 @@ def test_update_runs_nightly_off_the_hour_on_demand_and_on_cv_changes() -> None:
     minute = schedule["cron"].split()[0]
     assert minute.isdigit() and int(minute) not in (0, 30)
     assert on["workflow_dispatch"]["inputs"]["dry_run"]["type"] == "boolean"
+    assert on["workflow_dispatch"]["inputs"]["allow_new_errors"]["type"] == "boolean"
+    assert on["push"]["branches"] == ["**"]  # every branch, no tags: the jobs decide
     paths = on["push"]["paths"]
     assert {"data/**", "templates/**", "updater/**", "!data/stats.json"} <= set(paths)
     assert "README.md" not in paths  # the bot's own commit does not start it again
@@ -38,16 +40,18 @@ def test_update_runs_nightly_off_the_hour_on_demand_and_on_cv_changes() -> None:
 def test_update_has_least_privilege_and_never_races() -> None:
     workflow = load("update-readme.yml")
     assert workflow["permissions"] == {}
-    [job] = workflow["jobs"].values()
-    # contents: write to commit; actions: write for the keepalive; nothing more.
-    assert job["permissions"] == {"contents": "write", "actions": "write"}
-    assert workflow["concurrency"]["cancel-in-progress"] is False
-    assert job["timeout-minutes"] <= 30
+    jobs = workflow["jobs"]
+    assert set(jobs) == {"publish", "dry-run"}
+    # Only the publishing job may write (the commit); no job may re-enable workflows.
+    assert jobs["publish"]["permissions"] == {"contents": "write"}
+    assert jobs["dry-run"]["permissions"] == {"contents": "read"}
+    assert jobs["publish"]["concurrency"] == {"group": "update-readme", "cancel-in-progress": False}
+    assert all(job["timeout-minutes"] <= 30 for job in jobs.values())
+    assert "actions: write" not in (WORKFLOWS / "update-readme.yml").read_text(encoding="utf-8")
 
 
-def update_steps() -> list[dict[str, Any]]:
-    [job] = load("update-readme.yml")["jobs"].values()
-    steps = job["steps"]
+def update_steps(name: str = "publish") -> list[dict[str, Any]]:
+    steps = load("update-readme.yml")["jobs"][name]["steps"]
     assert isinstance(steps, list)
     return steps
 
@@ -64,18 +68,19 @@ def action_install() -> str:
     return str(step["run"])
 
 
-def workflow_install() -> str:
-    [script] = [s["run"] for s in update_steps() if "uv pip install" in s.get("run", "")]
+def workflow_install(job: str = "publish") -> str:
+    [script] = [s["run"] for s in update_steps(job) if "uv pip install" in s.get("run", "")]
     return str(script)
 
 
-def test_update_installs_only_locked_hashed_packages_then_the_project_alone() -> None:
-    assert workflow_install() == (
+@pytest.mark.parametrize("job", ["publish", "dry-run"])
+def test_update_installs_only_locked_hashed_packages_then_the_project_alone(job: str) -> None:
+    assert workflow_install(job) == (
         "python -m pip install --disable-pip-version-check --require-hashes --no-deps -r requirements/uv.txt\n"
         'uv pip install --no-config --python "$(command -v python)" --require-hashes --no-deps --only-binary :all: -r requirements/update.txt\n'
         'uv pip install --no-config --python "$(command -v python)" --no-deps --no-build-isolation .\n'
     )
-    assert all("cache" not in s.get("with", {}) for s in update_steps())
+    assert all("cache" not in s.get("with", {}) for s in update_steps(job))
 
 
 @pytest.mark.parametrize(
@@ -172,17 +177,30 @@ def test_dependabot_keeps_the_lock_current() -> None:
     assert "/requirements" in pip["directories"]
 
 
-def test_only_a_run_on_the_default_branch_publishes_and_to_that_branch() -> None:
-    [step] = [s for s in update_steps() if s.get("id") == "update"]
-    script = step["run"]
-    assert step["env"]["DEFAULT_BRANCH"] == "${{ github.event.repository.default_branch }}"
-    assert 'if [ "$GITHUB_REF" != "refs/heads/$DEFAULT_BRANCH" ]; then' in script
-    publishing = [line.strip() for line in script.splitlines() if "updater update" in line]
-    assert publishing == [
-        'updater update --dry-run --branch "$DEFAULT_BRANCH"',
-        'updater update --dry-run --branch "$DEFAULT_BRANCH"',
-        'updater update --branch "$DEFAULT_BRANCH"',
-    ]
+def test_only_a_run_on_the_default_branch_publishes_and_every_other_is_a_dry_run() -> None:
+    jobs = load("update-readme.yml")["jobs"]
+    # A scheduled run's event has no repository (its default branch reads as empty), but
+    # GitHub runs schedules on the default branch only.
+    publishes = (
+        "(github.event_name == 'schedule' || github.ref == format('refs/heads/{0}', "
+        "github.event.repository.default_branch)) && inputs.dry_run != true"
+    )
+    assert jobs["publish"]["if"] == "${{ " + publishes + " }}"
+    assert jobs["dry-run"]["if"] == "${{ !(" + publishes + ") }}"
+    commands = {
+        name: [
+            line.strip()
+            for step in job["steps"]
+            for line in step.get("run", "").splitlines()
+            if "updater update" in line
+        ]
+        for name, job in jobs.items()
+    }
+    # No --branch: `update` publishes to the default branch, and refuses another checkout.
+    assert commands == {
+        "publish": ["updater update --allow-new-errors", "updater update"],
+        "dry-run": ["updater update --dry-run --allow-new-errors", "updater update --dry-run"],
+    }
 
 
 @pytest.mark.parametrize("path", sorted(WORKFLOWS.glob("*.yml")), ids=lambda p: p.name)

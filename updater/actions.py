@@ -32,6 +32,9 @@ class Outcome:
     commit_url: str | None = None
     note: str = ""  # why there was no commit
     keepalive: str = ""  # what keepalive did, when it was considered
+    held: tuple[str, ...] = ()  # why the page gate held the commit back, one finding a line
+    allowed: tuple[str, ...] = ()  # new errors published on purpose (--allow-new-errors)
+    warnings: tuple[str, ...] = ()  # for the owner: the 60-day rule's coming stop
 
 
 def escape_data(value: str) -> str:
@@ -54,6 +57,11 @@ def mask_commands(secrets: Iterable[str]) -> Iterator[str]:
 def warning_command(title: str, message: str, scrub: Scrubber) -> str:
     """One `::warning` line; title and message are scrubbed, then escaped."""
     return f"::warning title={escape_property(scrub(title))}::{escape_data(scrub(message))}"
+
+
+def error_command(title: str, message: str, scrub: Scrubber) -> str:
+    """One `::error` line; title and message are scrubbed, then escaped."""
+    return f"::error title={escape_property(scrub(title))}::{escape_data(scrub(message))}"
 
 
 WARNING = "warning: "  # a source's note that needs the owner's attention, not just information
@@ -89,13 +97,19 @@ def summary_markdown(outcome: Outcome, scrub: Scrubber) -> str:
     ]
     for r in outcome.results:
         stale = len(kept_times(r, outcome.old))
-        lines.append(f"| {r.source} | {r.fetched} of {r.requested} | {stale} | {len(r.failures)} |")
+        failed = sum(f.is_item for f in r.failures)
+        lines.append(f"| {r.source} | {r.fetched} of {r.requested} | {stale} | {failed} |")
     if not outcome.results:
         lines.append("| (offline) | numbers from data/stats.json | | |")
-    failures = [(r.source, f) for r in outcome.results for f in r.failures]
+    # The table counts items (repositories, models, papers); the owner's totals are not one.
+    failures = [(r.source, f) for r in outcome.results for f in r.failures if f.is_item]
     if failures:
         lines += ["", "**Failures** (last known numbers kept):", ""]
         lines += [f"- `{s}` {scrub.line(f.item)}: {scrub.line(f.reason)}" for s, f in failures]
+    totals = [(r.source, f) for r in outcome.results for f in r.failures if not f.is_item]
+    if totals:
+        lines += ["", "**Totals not fetched** (last known totals kept):", ""]
+        lines += [f"- `{s}` {scrub.line(f.item)}: {scrub.line(f.reason)}" for s, f in totals]
     notes = [(r.source, n) for r in outcome.results for n in r.notes]
     if notes:
         lines += ["", "**Notes:**", ""]
@@ -103,6 +117,12 @@ def summary_markdown(outcome: Outcome, scrub: Scrubber) -> str:
     shown = ", ".join(outcome.pages) if outcome.pages else "none"
     lines += ["", f"**Pages changed:** {shown}"]
     lines += [f"- {scrub.line(c)}" for c in outcome.changes]
+    if outcome.held:
+        lines += ["", "**Held back by the page gate** (nothing committed):", ""]
+        lines += [f"- {code_span(scrub.line(h))}" for h in outcome.held]
+    if outcome.allowed:
+        lines += ["", "**New errors published on purpose** (--allow-new-errors):", ""]
+        lines += [f"- {code_span(scrub.line(a))}" for a in outcome.allowed]
     if outcome.commit_url:
         short, url = (outcome.commit_sha or "")[:7], scrub.line(outcome.commit_url)
         lines += ["", f"**Commit:** [{short}]({url})"]
@@ -110,7 +130,16 @@ def summary_markdown(outcome: Outcome, scrub: Scrubber) -> str:
         lines += ["", f"**No commit:** {scrub.line(outcome.note)}"]
     if outcome.keepalive:
         lines += ["", f"**Keepalive:** {scrub.line(outcome.keepalive)}"]
+    lines += [f"\n**Warning:** {scrub.line(w)}" for w in outcome.warnings]
     return "\n".join(lines) + "\n"
+
+
+def code_span(text: str) -> str:
+    """Markdown code for text that may hold backticks or tags: fenced by a longer run."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def step_outputs(outcome: Outcome) -> str:

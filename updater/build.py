@@ -8,17 +8,18 @@ from pathlib import Path
 from typing import TypeVar
 
 import jinja2
+from jinja2 import meta
 
 from updater.cv import CV, load_cv_source
 from updater.errors import InputError, ValidationFailed, sort_problems
-from updater.files import inside
+from updater.files import decode_text, inside, read_bytes
 from updater.links import Targets, cv_urls, discover
 from updater.page.annotate import links as page_links
 from updater.pages import Page
 from updater.pages import discover as discover_pages
 from updater.snapshot import Snapshot, load_snapshot, merge
 from updater.stats import SourceResult
-from updater.templates import compile_templates, render_pages
+from updater.templates import compile_templates, make_environment, render_pages
 from updater.yamlsource import YamlDocument
 
 Fetcher = Callable[[Targets, Snapshot], tuple[SourceResult, ...]]
@@ -61,6 +62,9 @@ class Inputs:
     templates: Mapping[str, jinja2.Template]
     old: Snapshot
     source: YamlDocument | None = None  # the parsed data file: where each value was written
+    # Whether a template can show the owner's totals: only then are they fetched (and their
+    # failure reported) for tracking.github_user.
+    totals_shown: bool = True
 
 
 @dataclass(frozen=True)
@@ -85,15 +89,42 @@ def load_inputs(paths: Paths, remaining: Remaining | None = None) -> Inputs:
     pages = _collect(problems, lambda: discover_pages(paths.templates), no_pages)
     templates, template_problems = compile_templates(pages)
     old = _collect(problems, lambda: load_snapshot(paths.stats, paths.root), None)
+    shown = shows_totals(pages)
     if loaded is not None and old is not None and template_problems:
         # The pages that compiled are rendered too, so that what fails only when a page runs
         # (`cv.section("missing")`) is reported now, not once the other pages are fixed.
-        inputs = Inputs(loaded[0], pages, templates, old, loaded[1])
+        inputs = Inputs(loaded[0], pages, templates, old, loaded[1], shown)
         _collect(problems, lambda: draft(inputs, remaining), None)
     problems += template_problems
     if problems or loaded is None or old is None:
         raise ValidationFailed(sort_problems(problems))
-    return Inputs(loaded[0], pages, templates, old, loaded[1])
+    return Inputs(loaded[0], pages, templates, old, loaded[1], shown)
+
+
+# The names through which a template reaches the owner's totals.
+TOTALS_NAMES = frozenset({"totals", "snapshot"})
+
+
+def shows_totals(pages: tuple[Page, ...]) -> bool:
+    """Whether any page template or partial names `totals` (or the whole `snapshot`).
+
+    An adopted page that never shows them does not fetch them: no request, and no failure
+    reported for a number nobody sees. Unreadable templates count as showing them."""
+    folders = {page.template.parent for page in pages}
+    paths = [page.template for page in pages]
+    paths += [path for folder in sorted(folders) for path in sorted(folder.glob("_*.j2"))]
+    for path in paths:
+        # The sandbox's own environment: a plain one folds constants (`2 ** 10 ** 9`) while
+        # tracking names, the sandbox refuses to.
+        env = make_environment(path.parent)
+        try:
+            source = decode_text(path, read_bytes(path, path.parent) or b"", nul_is_binary=False)
+            names = meta.find_undeclared_variables(env.parse(source))
+        except (InputError, jinja2.TemplateSyntaxError, RecursionError):
+            return True  # compile_templates reports what is wrong with it
+        if names & TOTALS_NAMES:
+            return True
+    return False
 
 
 def _collect(problems: list[str], load: Callable[[], T], fallback: T) -> T:
@@ -107,9 +138,10 @@ def _collect(problems: list[str], load: Callable[[], T], fallback: T) -> T:
     return fallback
 
 
-def find_targets(cv: CV, pages: Mapping[str, str]) -> Targets:
-    """What to fetch: every link in the data and in the pages, plus `tracking`'s extras."""
-    return discover(_urls(cv, pages), cv.tracking.github_user)
+def find_targets(cv: CV, pages: Mapping[str, str], totals: bool = True) -> Targets:
+    """What to fetch: every link in the data and in the pages, plus `tracking`'s extras (and
+    the owner's totals, unless `totals` is False: no page shows them)."""
+    return discover(_urls(cv, pages), cv.tracking.github_user if totals else None)
 
 
 def _urls(cv: CV, pages: Mapping[str, str]) -> Iterator[str]:
@@ -121,12 +153,12 @@ def _urls(cv: CV, pages: Mapping[str, str]) -> Iterator[str]:
 
 def draft(inputs: Inputs, remaining: Remaining | None = None) -> tuple[dict[str, str], Targets]:
     """Every page rendered with the snapshot's numbers, and what its links ask to fetch."""
-    cv = inputs.cv
-    targets = Targets(github_user=cv.tracking.github_user)
+    cv, shown = inputs.cv, inputs.totals_shown
+    targets = Targets(github_user=cv.tracking.github_user if shown else None)
     pages = render_pages(
         inputs.templates, cv, inputs.old, targets, source=inputs.source, remaining=remaining
     )
-    return pages, find_targets(cv, pages)
+    return pages, find_targets(cv, pages, totals=shown)
 
 
 def build(paths: Paths, fetch: Fetcher | None, remaining: Remaining | None = None) -> Build:

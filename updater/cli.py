@@ -261,12 +261,19 @@ Fetch the live numbers, render every page and commit the pages whose text change
 data/stats.json, to GitHub in one commit (never forced). No page changed: no commit.
 The target is checked first, before anything is fetched."""
 UPDATE_EPILOG = """\
-environment: GITHUB_TOKEN (needs contents: write; actions: write for the keepalive),
-HF_TOKEN, SEMANTIC_SCHOLAR_API_KEY, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_GRAPHQL_URL,
-HF_ENDPOINT, SEMANTIC_SCHOLAR_API_URL; in Actions also GITHUB_REF (only the branch published
-to commits) and GITHUB_WORKFLOW_REF (the workflow the keepalive re-enables).
+Before committing, every changed page is checked with the rules of `updater check`: an
+error the published page does not already have, or the value of GITHUB_TOKEN, HF_TOKEN or
+SEMANTIC_SCHOLAR_API_KEY in any file to commit, commits nothing (exit 3; a dry run says so
+and exits 3 too).
+
+environment: GITHUB_TOKEN (contents: read for --dry-run, contents: write to commit;
+actions: write only with --keepalive-days), HF_TOKEN, SEMANTIC_SCHOLAR_API_KEY,
+GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_GRAPHQL_URL, HF_ENDPOINT, SEMANTIC_SCHOLAR_API_URL;
+in Actions also GITHUB_REF (only the branch published to commits) and GITHUB_WORKFLOW_REF
+(the workflow --keepalive-days re-enables).
 exit codes: 0 done (committed or nothing to commit), 2 bad input or usage,
-3 a publishing failure (token, permission, protected branch) or --strict and a source failed."""
+3 held back by the page gate, a publishing failure (token, permission, protected branch),
+or --strict and a source failed."""
 
 
 def _update_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
@@ -286,7 +293,8 @@ def _update_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     p.add_argument(
         "--dry-run", action="store_true",
-        help="print each changed page's diff and the commit message; write nothing. When the "
+        help="print each changed page's diff and the commit message; write nothing; exit 3 "
+        "when the page gate would hold the commit back, as the real run would. When the "
         "repository cannot be read, compare with the files on disk, offline, and say so",
     )  # fmt: skip
     p.add_argument(
@@ -304,10 +312,17 @@ def _update_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     )  # fmt: skip
     _retries_option(p)
     p.add_argument(
-        "--keepalive-days", type=_days, default=50.0, metavar="DAYS",
-        help="in GitHub Actions, when nothing is committed and the branch's last commit is this "
-        "old, re-enable this workflow so GitHub does not disable it after 60 days of inactivity "
-        "(default: %(default)g; 0 turns it off)",
+        "--allow-new-errors", action="store_true",
+        help="commit even if a changed page gains errors of `updater check` (a deliberate "
+        "change; they are listed as warnings). A secret in a file is never let through",
+    )  # fmt: skip
+    p.add_argument(
+        "--keepalive-days", type=_days, default=None, metavar="DAYS",
+        help="opt in (off by default): in GitHub Actions, when nothing is committed and the "
+        "branch's last commit is DAYS old, re-enable this workflow through the API so GitHub "
+        "does not disable it after 60 days without activity. GitHub has disabled repositories "
+        "for keepalive workflows: read the manual's 60-day rule first. Needs actions: write. "
+        "Without it, a run warns from day 50",
     )  # fmt: skip
 
 
@@ -417,24 +432,41 @@ def build_parser() -> argparse.ArgumentParser:
         "Adopt the pages you wrote by hand, in the profile repository's root. Each FILE becomes\n"
         "templates/FILE.j2, which renders back to the same bytes, so nothing on the page changes;\n"
         "beside it come a starter data/cv.yaml, an empty data/stats.json and the nightly workflow\n"
-        "(.github/workflows/update-readme.yml). Nothing is written if a file cannot be read or\n"
-        "a target exists (unless --force). It then prints the next steps.",
+        "(.github/workflows/update-readme.yml). A data file, snapshot or workflow that exists is\n"
+        "kept as it is; an existing template that differs is replaced only with --force, and\n"
+        "whatever is replaced is first saved beside it (NAME.bak), its path printed. Nothing is\n"
+        "written if a file cannot be read or a template would be replaced without --force. It\n"
+        "then says what the pages track, warns of another workflow that writes them, and prints\n"
+        "the next steps.",
     )
     p.add_argument(
         "files",
         nargs="*",
-        default=["README.md"],
         metavar="FILE",
         help="pages at the repository root to adopt (default: README.md)",
     )
-    p.add_argument("--force", action="store_true", help="overwrite files that already exist")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the templates of the FILEs named when they exist and differ (each old one "
+        "is saved as templates/FILE.j2.bak); data, snapshot and workflow are never replaced",
+    )
+    p.add_argument(
+        "--workflow",
+        action="store_true",
+        help="(re)write only the workflow, saving an existing one that differs as a backup",
+    )
     p.add_argument(
         "--action-repo", help="OWNER/NAME of this tool on GitHub (default: where it came from)"
     )
     p.add_argument(
         "--action-ref", help="full commit SHA the workflow pins (default: the installed commit)"
     )
-    p.add_argument("--branch", help="branch the workflow commits to (default: origin's default)")
+    p.add_argument(
+        "--branch",
+        help="branch the workflow publishes to (default: the repository's default branch, read "
+        "when the workflow runs)",
+    )
     p.add_argument("--root", type=Path, default=Path(), help="profile repository (%(default)s)")
 
     p = _command(
@@ -507,8 +539,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR
         remaining = _seconds_left(args.deadline)
         fetch = None if args.offline else _fetch_within(settings, remaining, args)
         return render(
-            _paths(args), fetch, check=args.check, strict=args.strict, remaining=remaining
-        )
+            _paths(args), fetch, check=args.check, strict=args.strict, remaining=remaining,
+            secrets=settings.named_secrets,
+        )  # fmt: skip
     if args.command == "update":
         return _update(args, settings)
     if args.command == "preview":
@@ -537,6 +570,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR
             action_repo=args.action_repo,
             action_ref=args.action_ref,
             branch=args.branch,
+            workflow_only=args.workflow,
         )
     raise AssertionError(args.command)  # pragma: no cover - argparse restricts the choices
 
@@ -588,6 +622,7 @@ def _update(args: argparse.Namespace, settings: Settings) -> int:
 
     options = UpdateOptions(
         args.repo, args.branch, args.dry_run, args.strict, args.keepalive_days,
+        allow_new_errors=args.allow_new_errors,
         render_deadline=lambda: deadline.remaining() - reserve,
     )  # fmt: skip
     opener = target_opener(settings, deadline, args.retries)

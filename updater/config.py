@@ -58,8 +58,17 @@ class Settings:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Values that must never appear in output."""
-        tokens = (self.github_token, self.hf_token, self.semantic_scholar_api_key)
-        return tuple(s for s in tokens if s)
+        return tuple(self.named_secrets.values())
+
+    @property
+    def named_secrets(self) -> dict[str, str]:
+        """Each secret that is set, by the name of its variable: what a refusal names."""
+        tokens = {
+            "GITHUB_TOKEN": self.github_token,
+            "HF_TOKEN": self.hf_token,
+            "SEMANTIC_SCHOLAR_API_KEY": self.semantic_scholar_api_key,
+        }
+        return {name: value for name, value in tokens.items() if value}
 
 
 def _graphql_for(api: str) -> str:

@@ -1,9 +1,12 @@
-"""Keep the scheduled workflow alive without dummy commits.
+"""GitHub's 60-day rule: warn before the schedule stops, and (only if the owner opts in) keep
+the workflow alive without dummy commits.
 
-GitHub disables a public repository's scheduled workflows after 60 days without activity.
-Re-enabling the workflow through the REST API (on an enabled workflow, a no-op) restarts that
-clock, so a run that commits nothing re-enables its own workflow once the branch's last commit
-is old enough. Never an empty commit.
+GitHub disables a public repository's scheduled workflows after 60 days without activity. By
+default a run that commits nothing warns from day 50, naming the day the schedule stops and
+what restarts it. Re-enabling the workflow through the REST API (on an enabled workflow, a
+no-op) would restart that clock; GitHub has disabled repositories for doing that only to
+bypass the rule, so it happens only when the owner asks (`--keepalive-days`). Never an empty
+commit.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from updater.errors import PublishError
 
 log = logging.getLogger("updater")
 
-DEFAULT_DAYS = 50.0
+WARN_AFTER_DAYS = 50
+DISABLED_AFTER_DAYS = 60  # GitHub's rule for scheduled workflows in public repositories
 # OWNER/REPO/.github/workflows/FILE.yml@refs/heads/BRANCH
 WORKFLOW_REF = re.compile(r"^([\w.-]+/[\w.-]+)/\.github/workflows/([^/@]+\.ya?ml)@")
 
@@ -65,4 +69,20 @@ def keep_alive(
     return (
         f"kept {workflow.file} alive at {when}: re-enabled it through the API, which restarts "
         f"GitHub's 60-day clock (the last commit on {branch} is {age:.0f} days old)"
+    )
+
+
+def inactivity_warning(last_commit: datetime, now: datetime, branch: str) -> str | None:
+    """From day 50 without a commit: when the scheduled runs stop and what restarts them."""
+    age = (now - last_commit).total_seconds() / 86400
+    if age < WARN_AFTER_DAYS:
+        return None
+    stop = (last_commit + timedelta(days=DISABLED_AFTER_DAYS)).strftime("%Y-%m-%d")
+    when = f"stop on {stop}" if age < DISABLED_AFTER_DAYS else f"may have stopped on {stop}"
+    return (
+        f"the last commit on {branch} is {age:.0f} days old: GitHub disables the scheduled "
+        f"workflows of a public repository after {DISABLED_AFTER_DAYS} days without activity, "
+        f"so the nightly runs {when}. Any push to the repository restarts the clock; once "
+        "they have stopped, re-enable the workflow on the Actions tab (select it, then "
+        "Enable workflow)"
     )

@@ -141,12 +141,3 @@ def profile_owner(root: Path, git: Git = run_git) -> str | None:
     remote = git(root, ["remote", "get-url", "origin"])
     repo = github_repo(remote) if remote else None
     return repo.split("/")[0] if repo else None
-
-
-def default_branch(root: Path, git: Git = run_git) -> str:
-    """The branch the workflow commits to: origin's default, else the current one, else main."""
-    head = git(root, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"])
-    if head and "/" in head:
-        return head.split("/", 1)[1]
-    current = git(root, ["symbolic-ref", "--quiet", "--short", "HEAD"])
-    return current or "main"

@@ -56,7 +56,11 @@ def summary_lines(results: Iterable[SourceResult], old: Snapshot) -> Iterator[st
     """The summary printed on stderr after every live run."""
     for result in results:
         yield source_line(result, old)
-        yield from _failure_lines(result.failures)
+        # The line above counts items; the owner's totals are not one, so they come apart.
+        yield from _failure_lines(f for f in result.failures if f.is_item)
+        for failure in result.failures:
+            if not failure.is_item:
+                yield f"  {failure.item} (the stars total, not counted above): {failure.reason}"
         for rename in result.renames:
             yield f"  {rename.old} was renamed to {rename.new}: update data/cv.yaml"
         for note in result.notes:

@@ -1,35 +1,48 @@
-"""`updater init [FILE ...]`: adopt hand-written pages in one command.
+"""`updater init [FILE ...]`: adopt hand-written pages in one command, never destroying a file.
 
 Each FILE becomes `templates/FILE.j2` (rendering back to the same bytes), beside a starter
-`data/cv.yaml`, an empty `data/stats.json` and the update workflow. Nothing is written when
-any input is unreadable or any target exists (unless --force)."""
+`data/cv.yaml`, an empty `data/stats.json` and the update workflow. A data file, snapshot or
+workflow that exists is kept as it is (`--workflow` rewrites only the workflow); an existing
+template that differs is replaced only with `--force`. Whatever is replaced is first saved
+beside it (`NAME.bak`, numbered if taken) and the backup's path is printed. Nothing is written
+when any input is unreadable or a template would be replaced without `--force`."""
 
 from __future__ import annotations
 
 import logging
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from updater.adopt import BRANCH_RE, WORKFLOW_FILE, ActionPin, starter_cv, to_template, workflow
-from updater.errors import InputError, ValidationFailed
-from updater.files import decode_text, read_bytes, write_atomic
-from updater.origin import (
-    build_record,
-    default_branch,
-    direct_url,
-    find_pin,
-    locate,
-    profile_owner,
+from updater.adopt import (
+    BRANCH_RE,
+    WORKFLOW_FILE,
+    ActionPin,
+    Writer,
+    baked_numbers,
+    page_writers,
+    starter_cv,
+    to_template,
+    workflow,
 )
+from updater.build import find_targets
+from updater.cv import parse_cv
+from updater.errors import InputError, ValidationFailed
+from updater.files import decode_text, read_bytes, read_text, write_files
+from updater.links import Targets
+from updater.origin import build_record, direct_url, find_pin, locate, profile_owner
 from updater.pages import SUFFIX
 from updater.snapshot import Snapshot, dumps
+from updater.words import count
 
 log = logging.getLogger("updater")
 
 # A page renders at the repository root, as templates/NAME.j2 does: no folder in its name.
 _PAGE_NAME_RE = re.compile(r"^\w[\w .@+-]*\Z")
+DATA, STATS = "data/cv.yaml", "data/stats.json"
+WORKFLOWS = ".github/workflows"
 
 
 @dataclass(frozen=True)
@@ -38,9 +51,20 @@ class InitOptions:
 
     files: tuple[str, ...]
     pin: ActionPin
-    branch: str
+    branch: str | None  # None: the repository's default branch, read when the workflow runs
     owner: str | None
     force: bool = False
+    workflow_only: bool = False  # --workflow: (re)write the workflow and nothing else
+
+
+@dataclass(frozen=True)
+class Step:
+    """One file of the plan: what init does with it, and where the old bytes are saved."""
+
+    rel: str
+    text: str
+    action: str  # "created" | "replaced" | "unchanged" | "kept" | "refused" (needs --force)
+    backup: str | None = None  # repository path of the saved old file, when replaced
 
 
 def init(
@@ -51,35 +75,117 @@ def init(
     action_repo: str | None = None,
     action_ref: str | None = None,
     branch: str | None = None,
+    workflow_only: bool = False,
 ) -> int:
     """Adopt `files` in the profile repository at root, pinning the workflow to this tool."""
+    if workflow_only and files:
+        raise InputError(
+            f"--workflow writes only {WORKFLOW_FILE}: name no files (got {' '.join(files)})"
+        )
     origin = locate(direct_url(), build_record())
     pin = find_pin(action_repo, action_ref, origin)
     if origin.note and not action_ref:
         log.warning("%s", origin.note)
-    branch = branch or default_branch(root)
-    if not BRANCH_RE.match(branch):
-        raise InputError(f"--branch {branch}: not a branch name the workflow can use")
-    options = InitOptions(tuple(files), pin, branch, profile_owner(root), force)
+    if branch is not None and not BRANCH_RE.fullmatch(branch):
+        raise InputError(f"--branch {branch!r}: not a branch name the workflow can use")
+    chosen = () if workflow_only else tuple(files or ["README.md"])
+    options = InitOptions(chosen, pin, branch, profile_owner(root), force, workflow_only)
     return adopt(root, options)
 
 
 def adopt(root: Path, options: InitOptions) -> int:
-    """Write the templates, data, snapshot and workflow; print what was created and what next."""
+    """Write the templates, data, snapshot and workflow; print what was done and what next."""
     pages = {name: _read_page(root, name) for name in options.files}
-    plan = {f"templates/{name}{SUFFIX}": to_template(text, name) for name, text in pages.items()}
-    plan["data/cv.yaml"] = starter_cv(options.owner, options.pin)
-    plan["data/stats.json"] = dumps(Snapshot())
-    plan[WORKFLOW_FILE] = workflow(options.pin, options.branch)
-    existing = [rel for rel in plan if (root / rel).exists()]
-    if existing and not options.force:
+    wanted = _wanted(pages, options)
+    steps = [_step(root, rel, text, options) for rel, text in wanted.items()]
+    refused = [s.rel for s in steps if s.action == "refused"]
+    if refused:
         raise ValidationFailed(
-            [f"{root / rel}: already exists; pass --force to overwrite it" for rel in existing]
+            [
+                f"{root / rel}: already exists and differs; pass --force to replace it (the "
+                "old one is then saved beside it as a backup)"
+                for rel in refused
+            ]
         )
-    for rel, text in plan.items():
-        write_atomic(root / rel, text, root)
-    sys.stdout.write(report(plan, existing, options))
+    plan = {root / s.rel: s.text for s in steps if s.action in ("created", "replaced")}
+    plan |= {root / s.backup: _old_text(root, s.rel) for s in steps if s.backup is not None}
+    write_files(plan, root)
+    writers = page_writers(_other_workflows(root), options.files, options.pin.repo)
+    warnings = [_writer_line(w) for w in writers]
+    warnings += [_baked_line(name, b) for name, text in pages.items() if (b := baked_numbers(text))]
+    sys.stdout.write(report(steps, _tracked(pages), warnings, options))
     return 0
+
+
+def _wanted(pages: Mapping[str, str], options: InitOptions) -> dict[str, str]:
+    """Every file init would write, with the text it would hold."""
+    wanted = {f"templates/{name}{SUFFIX}": to_template(text, name) for name, text in pages.items()}
+    if not options.workflow_only:
+        wanted[DATA] = starter_cv(options.owner, options.pin)
+        wanted[STATS] = dumps(Snapshot())
+    wanted[WORKFLOW_FILE] = workflow(options.pin, options.branch)
+    return wanted
+
+
+def _step(root: Path, rel: str, text: str, options: InitOptions) -> Step:
+    """What to do with one file: never lose the bytes of one that exists and differs."""
+    old = read_bytes(root / rel, root)
+    if old is None:
+        return Step(rel, text, "created")
+    if old == text.encode("utf-8"):
+        return Step(rel, text, "unchanged")
+    replaceable = (
+        options.workflow_only if rel == WORKFLOW_FILE else options.force and _is_template(rel)
+    )
+    if replaceable:
+        return Step(rel, text, "replaced", _free_backup(root, rel))
+    # An existing data file, snapshot or workflow is the owner's: kept. A template is refused.
+    return Step(rel, text, "refused" if _is_template(rel) else "kept")
+
+
+def _is_template(rel: str) -> bool:
+    return rel.startswith("templates/")
+
+
+def _free_backup(root: Path, rel: str) -> str:
+    """`REL.bak`, else `REL.bak.1`, `REL.bak.2`...: never an existing file. The suffix keeps
+    a backup out of every list the tool and GitHub read (pages, partials, workflows)."""
+    candidate, n = f"{rel}.bak", 0
+    while (root / candidate).exists() or (root / candidate).is_symlink():
+        n += 1
+        candidate = f"{rel}.bak.{n}"
+    return candidate
+
+
+def _old_text(root: Path, rel: str) -> str:
+    """The bytes of a file about to be replaced, as text for the backup (kept byte for byte)."""
+    data = read_bytes(root / rel, root) or b""
+    return decode_text(root / rel, data, nul_is_binary=False)
+
+
+def _other_workflows(root: Path) -> dict[str, str]:
+    """The repository's other workflow files (path -> text), to find another bot on a page."""
+    folder = root / WORKFLOWS
+    if not folder.is_dir():
+        return {}
+    found: dict[str, str] = {}
+    for path in sorted(folder.iterdir()):
+        rel = f"{WORKFLOWS}/{path.name}"
+        if path.suffix not in (".yml", ".yaml") or rel == WORKFLOW_FILE:
+            continue
+        try:
+            text = read_text(path, root)
+        except InputError:
+            continue  # not readable as text: not a workflow GitHub runs either
+        if text is not None:
+            found[rel] = text
+    return found
+
+
+def _tracked(pages: Mapping[str, str]) -> dict[str, Targets]:
+    """What each adopted page links that updater tracks (the starter CV adds nothing)."""
+    cv = parse_cv("title: null\nsections: []\n", "(starter)")
+    return {name: find_targets(cv, {name: text}, totals=False) for name, text in pages.items()}
 
 
 def _read_page(root: Path, name: str) -> str:
@@ -99,40 +205,129 @@ def _read_page(root: Path, name: str) -> str:
     return decode_text(path, data, nul_is_binary=False)
 
 
-def report(plan: dict[str, str], replaced: list[str], options: InitOptions) -> str:
-    """What init created and the next steps, as printed on stdout."""
-    lines = [
-        f"{'overwrote' if rel in replaced else 'created'} {rel}{_what(rel, options)}"
-        for rel in plan
-    ]
+def report(
+    steps: list[Step], tracked: Mapping[str, Targets], warnings: list[str], options: InitOptions
+) -> str:
+    """What init did, what the pages track, what to look out for, and the next steps."""
+    lines = [f"{s.action} {s.rel}{_what(s, options)}" for s in steps]
+    if tracked:
+        lines += ["", *(_tracking_line(name, t) for name, t in tracked.items())]
+    if warnings:
+        lines += ["", *warnings]
+    if options.workflow_only:
+        return "\n".join(lines) + "\n"
     pages = ", ".join(options.files)
-    steps = NEXT_STEPS.format(pages=pages, branch=options.branch, repo=options.pin.repo)
-    return "\n".join(lines) + "\n\n" + steps
+    numbers = NUMBERS if any(_kinds(t) for t in tracked.values()) else NO_NUMBERS
+    steps_text = NEXT_STEPS.format(
+        pages=pages, numbers=numbers.format(pages=pages), branch=_branch_step(options),
+        repo=options.pin.repo,
+    )  # fmt: skip
+    return "\n".join(lines) + "\n\n" + steps_text
 
 
-def _what(rel: str, options: InitOptions) -> str:
-    if rel.startswith("templates/"):
-        return f" (renders to {rel.removeprefix('templates/').removesuffix(SUFFIX)})"
+def _what(step: Step, options: InitOptions) -> str:
+    rel = step.rel
+    if step.action == "kept":
+        if rel == WORKFLOW_FILE:
+            return (
+                " (yours, it differs from what init writes: `updater init --workflow` "
+                "rewrites it, saving yours)"
+            )
+        return " (yours: init never replaces it)"
+    saved = f"; the old one is saved as {step.backup}" if step.backup else ""
+    if _is_template(rel):
+        return f" (renders to {rel.removeprefix('templates/').removesuffix(SUFFIX)}{saved})"
     if rel == WORKFLOW_FILE:
         pin = options.pin
-        return f" (nightly; uses {pin.repo}@{pin.sha[:12]}, commits to {options.branch})"
-    if rel == "data/cv.yaml" and not options.owner:
+        return f" (nightly; uses {pin.repo}@{pin.sha[:12]}, {_publishes(options)}{saved})"
+    if rel == DATA and step.action == "created" and not options.owner:
         return " (set tracking.github_user to your login for the stars total)"
     return ""
 
 
+def _branch_step(options: InitOptions) -> str:
+    if options.branch is None:
+        return DEFAULT_BRANCH_STEP
+    return GIVEN_BRANCH_STEP.format(branch=options.branch)
+
+
+def _publishes(options: InitOptions) -> str:
+    if options.branch is None:
+        return "publishes to the default branch"
+    return f"publishes to {options.branch}"
+
+
+KINDS = (
+    ("repositories", "GitHub repository", "GitHub repositories"),
+    ("models", "Hugging Face model", "Hugging Face models"),
+    ("datasets", "dataset", "datasets"),
+    ("spaces", "Space", "Spaces"),
+    ("papers", "paper", "papers"),
+)
+
+
+def _kinds(targets: Targets) -> list[str]:
+    return [
+        count(len(getattr(targets, field)), one, many)
+        for field, one, many in KINDS
+        if getattr(targets, field)
+    ]
+
+
+def _tracking_line(name: str, targets: Targets) -> str:
+    kinds = _kinds(targets)
+    if kinds:
+        return f"{name} tracks {', '.join(kinds)}: the live numbers go right after each link"
+    return (
+        f"{name} links nothing updater tracks (no GitHub repository, Hugging Face model, "
+        "dataset or Space, or paper): the page keeps its text until you add such a link or "
+        "lay content out from data/cv.yaml"
+    )
+
+
+def _baked_line(name: str, baked: list[str]) -> str:
+    return (
+        f"warning: {name} already holds {count(len(baked), 'number', 'numbers')} updater wrote "
+        f"(like `{baked[0].strip()}`): they are now fixed text in templates/{name}{SUFFIX}, "
+        "beside which the live numbers would be added again. Delete them there, or adopt the "
+        "page as you wrote it (restore the saved template if --force replaced it)"
+    )
+
+
+def _writer_line(writer: Writer) -> str:
+    return (
+        f"warning: {writer.workflow} already writes {writer.page} ({writer.evidence}): two "
+        f"bots would commit the same page, and each update replaces {writer.page} with what "
+        f"templates/{writer.page}{SUFFIX} renders, undoing the other's changes. Move what it "
+        "adds into the template and disable that workflow, or do not adopt the page"
+    )
+
+
+DEFAULT_BRANCH_STEP = """\
+  5. The workflow publishes to the repository's default branch, read when it runs (main or
+     master alike); any other run is a dry run with a read-only token. To publish to another
+     branch, `updater init --workflow --branch NAME` rewrites only the workflow."""
+GIVEN_BRANCH_STEP = """\
+  5. The workflow publishes to {branch}, and only a run on it does; any other run is a dry
+     run with a read-only token. `updater init --workflow` (no --branch) makes it follow the
+     default branch instead; it rewrites only the workflow."""
+NUMBERS = """\
+  2. See the numbers: `updater render` (with GITHUB_TOKEN set, fewer requests) puts the live
+     stars after each GitHub repository link, downloads and likes after each Hugging Face
+     model or dataset link, likes after each Space, and citations after each paper link."""
+NO_NUMBERS = """\
+  2. No numbers yet: nothing on {pages} links a GitHub repository, Hugging Face model,
+     dataset or Space, or paper. Add such links (or lay content out from data/cv.yaml) and
+     `updater render` puts the live numbers after them."""
 NEXT_STEPS = """\
 Next steps:
   1. Check that nothing changed: `updater render --offline` writes {pages} back byte for byte.
-  2. See the numbers: `updater render` (with GITHUB_TOKEN set, fewer requests) puts the live
-     stars after each GitHub repository link, downloads and likes after each Hugging Face
-     model or dataset link, likes after each Space, and citations after each paper link.
+{numbers}
   3. Edit the page in templates/ (it is the old file with Jinja-looking text escaped), or move
      content into data/cv.yaml and lay it out from there: the manual's "Change the layout".
   4. Optional: add a repository secret HF_TOKEN (a read token; Settings > Secrets and
      variables > Actions) if you link private or gated Hugging Face models.
-  5. The workflow commits to the branch {branch}, and only a run on it publishes. If your
-     default branch is another, run `updater init --force --branch NAME` before editing.
+{branch}
   6. Commit and push templates/, data/ and .github/, then run it once: Actions > Update
      profile README > Run workflow (tick "Dry run" to see the diff first). On a fork, first
      enable workflows on the Actions tab. From now on edit templates/ or data/, not {pages}.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Mapping
 
 from updater.build import Build, Fetcher, Paths, Remaining, build
-from updater.errors import SourceError
+from updater.errors import SourceError, ValidationFailed
 from updater.files import read_text, recover, unified_diff, write_files
+from updater.gate import find_secrets, secret_problems
 from updater.logs import neutralize
 from updater.snapshot import dumps
 from updater.summary import failures, summary_lines
@@ -22,11 +24,13 @@ def render(
     check: bool,
     strict: bool,
     remaining: Remaining | None = None,
+    secrets: Mapping[str, str] | None = None,
 ) -> int:
     """Render every page to the repository root; --check compares instead and exits 1 if stale.
 
     `remaining` is what is left of --deadline for rendering. A run killed while writing is
-    completed first (its journal), and stale temporary files are removed."""
+    completed first (its journal), and stale temporary files are removed. A page or snapshot
+    that would hold one of `secrets` (by name) is exit 2: nothing written, and no diff printed."""
     if not check:
         paths.check_inside()
         recover(paths.root, {paths.stats.parent})
@@ -35,9 +39,13 @@ def render(
         log.info("%s", line)
     if strict and failures(result.results):
         raise SourceError("a source failed and --strict is set: nothing written")
+    texts = {paths.page(name): text for name, text in result.pages.items()}
+    found = list(find_secrets({str(p): t for p, t in texts.items()}, secrets or {}))
+    found += find_secrets({str(paths.stats): dumps(result.new)}, secrets or {})
+    if found:
+        raise ValidationFailed(secret_problems(found))
     if check:
         return _check(paths, result)
-    texts = {paths.page(name): text for name, text in result.pages.items()}
     if result.new != result.old:
         texts[paths.stats] = dumps(result.new)
     # One unit: the pages and the snapshot are all updated, or (on any failure) none is.

@@ -1,5 +1,6 @@
 """`updater update`: check the target, fetch, render, and commit every changed page with
-data/stats.json in one commit; no commit when no page changed."""
+data/stats.json in one commit; no commit when no page changed, and none when the page gate
+(updater/gate.py) holds it back: a new check error, or a secret in a file to commit."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from updater.actions import (
     Outcome,
+    error_command,
     mask_commands,
     print_commands,
+    warning_command,
     warning_commands,
     write_step_files,
 )
@@ -24,19 +28,23 @@ from updater.changes import commit_message, shown_changes
 from updater.config import Settings
 from updater.cv import load_cv
 from updater.errors import InputError, PublishError, SourceError, UpdaterError
-from updater.files import read_bytes, unified_diff
-from updater.keepalive import keep_alive, running_workflow
+from updater.files import read_bytes, read_text, unified_diff
+from updater.gate import Candidate, Held, Verdict, inspect
+from updater.keepalive import inactivity_warning, keep_alive, running_workflow
 from updater.logs import Scrubber
+from updater.pages import SUFFIX
 from updater.pages import discover as discover_pages
 from updater.publish import Head, Target, blob_id, publish
 from updater.snapshot import Snapshot, dumps, parse_snapshot
 from updater.summary import failures, summary_lines
+from updater.words import count
 
 log = logging.getLogger("updater")
 
 TargetFactory = Callable[[str, str | None], Target]
 Clock = Callable[[], datetime]
 REPO_RE = re.compile(r"^[\w.-]+/[\w.-]+\Z")
+EXIT_HELD = 3  # the page gate held the commit back: as a refused publish
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,8 @@ class UpdateOptions:
     branch: str | None
     dry_run: bool
     strict: bool
-    keepalive_days: float = 50.0  # 0: never re-enable the workflow
+    keepalive_days: float | None = None  # None (or 0): never re-enable the workflow (opt-in)
+    allow_new_errors: bool = False  # publish a page that gains check errors (a deliberate change)
     render_deadline: Callable[[], float] | None = None  # seconds left for rendering
 
 
@@ -96,14 +105,78 @@ def update(
     changes = tuple(shown_changes(old, result.new, result.targets))
     changed = tuple(p for p, text in pages.items() if not base.unchanged(p, text))
     message = scrub(commit_message(list(changes), changed))
+    plan = _Plan(pages, changed, stats_path, dumps(result.new), message)
+    verdict = _gate(paths, base, plan, settings, options)
+    if settings.in_actions:
+        print_commands(_held_commands(verdict, scrub))
     if options.dry_run:
-        _print_dry_run(base, pages, changed, message, scrub)
-        return 0
+        return _print_dry_run(base, plan, scrub, verdict)
     assert reached is not None  # only a dry run goes on without the target
     run = _Run(*reached, Outcome(result.results, result.old, changes), options, settings, now)
+    if verdict.holds:
+        return run.held(verdict)
     if not changed:
         return run.done(f"every page on {run.target.branch} already shows this text")
-    return run.commit({**pages, stats_path: dumps(result.new)}, tuple(pages), message, scrub)
+    return run.commit(plan.files, tuple(pages), message, scrub, verdict)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the run would commit: every page, the changed ones, the snapshot, the message."""
+
+    pages: Mapping[str, str]  # repository path -> rendered text
+    changed: tuple[str, ...]
+    stats_path: str
+    stats: str
+    message: str
+
+    @property
+    def files(self) -> dict[str, str]:
+        """Every file handed to the commit (the unchanged ones are left out there)."""
+        return {**self.pages, self.stats_path: self.stats}
+
+
+def _gate(
+    paths: Paths, base: Base, plan: _Plan, settings: Settings, options: UpdateOptions
+) -> Verdict:
+    """The page gate over the changed pages and every file the commit would hold."""
+    changed = plan.changed
+    if not changed:
+        return Verdict()
+    candidates = [
+        Candidate(path, plan.pages[path], partial(_published, base, path), _template(paths, path))
+        for path in changed
+    ]
+    committed = {**{path: plan.pages[path] for path in changed}, plan.stats_path: plan.stats}
+    verdict = inspect(
+        candidates, committed, settings.named_secrets, Path(),
+        allow_new_errors=options.allow_new_errors,
+    )  # fmt: skip
+    if verdict.kept:
+        log.info("%s the published %s already %s: not new, not held back (`updater check` "
+                 "lists them)", count(verdict.kept, "error", "errors"),
+                 "page" if len(changed) == 1 else "pages",
+                 "has" if len(changed) == 1 else "have")  # fmt: skip
+    return verdict
+
+
+def _published(base: Base, path: str) -> str | None:
+    data = base.read(path)
+    return None if data is None else data.decode("utf-8", errors="replace")
+
+
+def _template(paths: Paths, page: str) -> str | None:
+    """The page's template source, which check needs to tell leftovers from literal text."""
+    return read_text(paths.templates / f"{Path(page).name}{SUFFIX}", paths.templates)
+
+
+def _held_commands(verdict: Verdict, scrub: Scrubber) -> list[str]:
+    """An annotation per finding: errors when held back, warnings when let through."""
+    lines = [error_command(f"not published: {h.path}", h.format(), scrub) for h in verdict.held]
+    if verdict.allowed and not verdict.secrets:
+        title = "published with a new error (--allow-new-errors)"
+        lines += [warning_command(title, h.format(), scrub) for h in verdict.errors]
+    return lines
 
 
 def _require_token(options: UpdateOptions, settings: Settings) -> None:
@@ -207,7 +280,7 @@ def _report(result: Build, settings: Settings, scrub: Scrubber) -> None:
 
 @dataclass(frozen=True)
 class _Run:
-    """A run that reached its target: it commits, or says why not (and keeps the workflow alive)."""
+    """A run that reached its target: it commits, or says why not (warns of the 60-day rule)."""
 
     target: Target
     head: Head
@@ -216,24 +289,52 @@ class _Run:
     settings: Settings
     now: Clock
 
-    def done(self, note: str) -> int:
-        """Say why there is no commit, keep the workflow alive if due, write the summary."""
-        log.info("no commit: %s", note)
+    def done(self, note: str, held: tuple[Held, ...] = ()) -> int:
+        """Say why there is no commit, warn or keep alive as due, write the summary."""
+        if not held:
+            log.info("no commit: %s", note)
         s, kept = self.settings, ""
-        if s.in_actions and self.options.keepalive_days > 0:
+        warnings: tuple[str, ...] = ()
+        if s.in_actions and self.options.keepalive_days:  # opted in
             kept = keep_alive(
                 lambda w: self.target.enable_workflow(w.repo, w.file),
                 running_workflow(s.workflow_ref), last_commit=self.head.committed_at,
                 now=self.now(), days=self.options.keepalive_days, branch=self.target.branch,
             )  # fmt: skip
-        done = replace(self.outcome, note=note, keepalive=kept)
+        if s.in_actions and (not self.options.keepalive_days or kept.startswith("failed")):
+            warnings = self._inactivity()
+        lines = tuple(h.format() for h in held)
+        done = replace(self.outcome, note=note, keepalive=kept, held=lines, warnings=warnings)
         write_step_files(done, s.step_summary, s.step_output, Scrubber.of(s.secrets))
-        return 0
+        return EXIT_HELD if held else 0
+
+    def _inactivity(self) -> tuple[str, ...]:
+        """The 60-day rule's warning, from day 50 without a commit: log, annotation, summary."""
+        warning = inactivity_warning(self.head.committed_at, self.now(), self.target.branch)
+        if warning is None:
+            return ()
+        log.warning("%s", warning)
+        scrub = Scrubber.of(self.settings.secrets)
+        print_commands([warning_command("scheduled runs will stop", warning, scrub)])
+        return (warning,)
+
+    def held(self, verdict: Verdict) -> int:
+        """The gate held the commit back: every finding, why, and what to do; exit 3."""
+        for held in verdict.held:
+            log.error("%s", held.format(), extra={"plain": True})
+        reason = "held back by the page gate, nothing committed: " + verdict.explain(
+            f"on {self.target.branch}"
+        )
+        log.error("%s", reason)
+        return self.done(reason, verdict.held)
 
     def commit(
-        self, files: Mapping[str, str], pages: tuple[str, ...], message: str, scrub: Scrubber
-    ) -> int:
+        self, files: Mapping[str, str], pages: tuple[str, ...], message: str, scrub: Scrubber,
+        verdict: Verdict,
+    ) -> int:  # fmt: skip
         """Publish the changed files in one commit; say what landed where."""
+        for held in verdict.errors:  # only here when let through on purpose
+            log.warning("published on purpose (--allow-new-errors): %s", held.format())
         committed = publish(self.target, files, message, pages, self.head)
         if committed is None:
             return self.done(f"the pages on {self.target.branch} were updated meanwhile")
@@ -242,17 +343,26 @@ class _Run:
                  committed.sha[:7], self.target.full_name, branch, committed.url)  # fmt: skip
         changed = tuple(p for p in pages if not self.head.unchanged(p, files[p].encode("utf-8")))
         done = replace(
-            self.outcome, pages=changed, commit_sha=committed.sha, commit_url=committed.url
-        )
+            self.outcome, pages=changed, commit_sha=committed.sha, commit_url=committed.url,
+            allowed=tuple(h.format() for h in verdict.errors),
+        )  # fmt: skip
         write_step_files(done, s.step_summary, s.step_output, scrub)
         return 0
 
 
-def _print_dry_run(
-    base: Base, pages: Mapping[str, str], changed: tuple[str, ...], message: str, scrub: Scrubber
-) -> None:
-    """The diff of every changed page against the base, and the commit message."""
+def _print_dry_run(base: Base, plan: _Plan, scrub: Scrubber, verdict: Verdict) -> int:
+    """The diff of every changed page against the base, the commit message, and the gate's
+    verdict: exit 3 when the real run would commit nothing, as it would exit."""
+    pages, changed, message = plan.pages, plan.changed, plan.message
+    secret = {h.path: h for h in verdict.secrets}
     for path in changed:
+        if path in secret:
+            held = secret[path]
+            sys.stdout.write(
+                f"{path} (rendered): not shown: line {held.line} {held.message}, which must "
+                "never be published; `updater update` would refuse to commit it\n"
+            )
+            continue
         current = base.read(path)
         old = None if current is None else current.decode("utf-8", errors="replace")
         diff = unified_diff(old, pages[path], f"{path} ({base.label})", f"{path} (rendered)")
@@ -260,5 +370,15 @@ def _print_dry_run(
     if not changed:
         sys.stdout.write(f"every page ({base.label}) already shows this text: nothing would be "
                          "committed\n")  # fmt: skip
-        return
+        return 0
     sys.stdout.write(f"\n--- commit message (dry run: nothing was written) ---\n{message}")
+    if not verdict.holds:
+        for held in verdict.errors:
+            sys.stdout.write(f"published on purpose (--allow-new-errors): {held.format()}\n")
+        return 0
+    reason = verdict.explain(f"{base.label}")
+    sys.stdout.write("\n--- held back: `updater update` would commit nothing (exit 3) ---\n")
+    sys.stdout.write(scrub("".join(f"{held.format()}\n" for held in verdict.held)))
+    sys.stdout.write(scrub(reason) + "\n")
+    log.error("dry run: the page gate would hold this commit back: %s", reason)
+    return EXIT_HELD

@@ -14,11 +14,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from updater.page.parse import Document
 
 DIRECTIVE_RE = re.compile(r"^\s*(check|numbers)-([A-Za-z-]+)(?=\s|$)(.*)$", re.DOTALL)
 NAMES_RE = re.compile(r"[\s,]+")
+NO_NAMES: frozenset[str] = frozenset()
 SCOPES = ("-next-line", "-line", "-file", "")
 # `check-`: `disable` switches rules off for lines, `enable` ends a `disable` range.
 CHECK = {f"disable{scope}": "disable" for scope in SCOPES} | {"enable": "enable"}
@@ -33,8 +35,7 @@ NUMBERS = (
 VERBS = {"check": CHECK, "numbers": NUMBERS}
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     """One directive comment: `check-disable-next-line alt-text` at line 3."""
 
     tool: str  # "check" | "numbers"
@@ -53,8 +54,7 @@ class Directive:
         return "range"
 
 
-@dataclass(frozen=True)
-class Unknown:
+class Unknown(NamedTuple):
     """A comment that looks like a directive and is none: it does nothing."""
 
     start: int
@@ -77,7 +77,8 @@ def read(document: Document) -> tuple[list[Directive], list[Unknown]]:
                 suggestion = f"{tool}-{close[0]}" if close else None
                 unknown.append(Unknown(comment.start, f"{tool}-{verb}", suggestion))
             continue
-        names = frozenset(NAMES_RE.split(rest.strip())) - {""}
+        rest = rest.strip()
+        names = frozenset(NAMES_RE.split(rest)) - {""} if rest else NO_NAMES
         line = document.position(comment.start)[0]
         next_line = document.position(comment.end)[0] + 1
         found.append(Directive(tool, verb, names, comment.start, line, next_line))

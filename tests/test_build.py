@@ -1,4 +1,5 @@
-"""The pipeline asks for the owner's totals only when a template can show them."""
+"""What a run fetches: the links a reader of the pages can see, the data's, and the owner's
+totals only when a template can show them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from updater.build import Paths, build
+from tests.page.helpers import PAGE_FIXTURES
+from updater.build import Paths, build, find_targets
+from updater.cv import parse_cv
 from updater.links import Targets
 from updater.snapshot import Snapshot, dumps
 from updater.stats import SourceResult
@@ -49,3 +52,11 @@ def test_totals_are_fetched_only_where_a_template_names_them(
     tmp_path: Path, template: str, partial: str | None, user: str | None
 ) -> None:
     assert asked_for(tmp_path, template, partial).github_user == user
+
+
+def test_links_github_does_not_show_are_not_fetched() -> None:
+    """The comment case: repositories named in comments are not targets; the cards and the
+    text link, which a reader sees, are (numbered or not, the totals count them)."""
+    cv = parse_cv("title: Ana\n", "data/cv.yaml")
+    page = (PAGE_FIXTURES / "numbers" / "comment-case.md").read_text(encoding="utf-8")
+    assert find_targets(cv, {"README.md": page}).repositories == ("laravel/scout",)

@@ -86,6 +86,12 @@ CASES: dict[str, tuple[str, str]] = {
         "hi <img src=https://a.b/c.png\n",
         "hi <img src=https://a.b/c.png alt=c> and \\<img and `<img`\n",
     ),
+    "unknown-directive": (
+        "<!-- check-disable-nextline alt-text -->\n<!-- numbers-disabel -->\n"
+        "<!-- check-disable alt-txt -->\n<!-- numbers-images-next-line stars -->\n",
+        "<!-- check-disable-next-line alt-text -->\n<!-- numbers-disable -->\n<!-- numbers-enable -->\n"
+        "<!-- numbers-images-next-line -->\n<!-- check-list of things -->\n<!-- numbers-of-us -->\n",
+    ),
     "heading-level": (
         "# One\n\n### Three\n",
         "# One\n\n## Two\n\n### Three\n\n# Four\n\n## Five\n",
@@ -163,6 +169,26 @@ def test_blind_spots_of_the_line_linter_are_seen() -> None:
 )
 def test_directives_silence_rules(directive: str, expected: list[int]) -> None:
     assert [f.line for f in findings(directive)] == expected
+
+
+def test_a_directive_that_does_nothing_says_what_was_meant() -> None:
+    page = (
+        "<!-- check-disable-nextline alt-text -->\n![](https://a.b/c.png)\n\n"
+        "<!-- numbers-disabel -->\n<!-- check-disable alt-txt -->\n"
+        "<!-- numbers-images-next-line stars -->\n"
+    )
+    assert [f.format() for f in findings(page) if f.rule == "unknown-directive"] == [
+        "README.md:1:1: error: <!-- check-disable-nextline --> is not a directive, it does "
+        "nothing; did you mean check-disable-next-line? [unknown-directive]",
+        "README.md:4:1: error: <!-- numbers-disabel --> is not a directive, it does nothing; "
+        "did you mean numbers-disable? [unknown-directive]",
+        "README.md:5:1: error: check-disable names no rule 'alt-txt'; did you mean alt-text? "
+        "[unknown-directive]",
+        "README.md:6:1: error: numbers-images-next-line takes no names: stars is ignored "
+        "[unknown-directive]",
+    ]
+    # the misspelled one silences nothing: the image's finding stays
+    assert "alt-text" in rules(page)
 
 
 def test_the_mini_repository_is_clean() -> None:

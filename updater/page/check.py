@@ -7,15 +7,16 @@ is accessibility or style. A rule is silenced with an HTML comment, as markdownl
 
 from __future__ import annotations
 
-import bisect
+import difflib
 import os.path
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from updater.page.directives import Directive, Unknown, check_switches
+from updater.page.directives import read as read_directives
 from updater.page.github_html import Slugger, slug
 from updater.page.parse import Document, no_cycle_collection
 from updater.page.records import Image, Link, Tag
@@ -48,6 +49,10 @@ RULES = {
     "tag-as-text": (
         ERROR,
         "an HTML tag GitHub cannot read (no '>', broken attributes): shown as text",
+    ),
+    "unknown-directive": (
+        ERROR,
+        "a check-... or numbers-... comment that does nothing: misspelled, or an unknown rule",
     ),
     "alt-text": (WARNING, "an image without alt text"),
     "heading-level": (WARNING, "a heading level skipped"),
@@ -100,9 +105,6 @@ FILE_EXTENSIONS = frozenset(
         "mov",
         "cff",
     ]
-)
-DIRECTIVE_RE = re.compile(
-    r"^\s*check-(disable-next-line|disable-line|disable-file|disable|enable)\b([\w\s,-]*)$"
 )
 # "light"/"dark" in a file name says which mode it is for; "white"/"black" would be a logo's
 # colour (a white logo is for dark mode), so they are not read.
@@ -196,7 +198,9 @@ def _check(document: Document, context: Context) -> list[Finding]:
     for rule_set in (_links, _images, _tags, _text, _headings, _anchor_links, _structure):
         found.extend(rule_set(document, context))
     found.extend(_definitions(document, context))
-    silenced = Directives.read(document).silenced
+    directives, unknown = read_directives(document)
+    found.extend(_directives(directives, unknown))
+    silenced = check_switches(directives).on
     findings = []
     for offset, rule, message in sorted(found, key=lambda item: item[0]):
         line, column = document.position(offset)
@@ -633,58 +637,33 @@ def _anchors(document: Document) -> set[str]:
     return anchors
 
 
-@dataclass(frozen=True)
-class Directives:
-    """The page's `check-disable...` comments: which rules are off where."""
-
-    whole_file: frozenset[str]
-    lines: Mapping[int, frozenset[str]]
-    ranges: tuple[tuple[int, str, frozenset[str]], ...]  # (line, disable|enable, rules)
-
-    @classmethod
-    def read(cls, document: Document) -> Directives:
-        """Collect the directives from the page's comments."""
-        whole: set[str] = set()
-        lines: dict[int, frozenset[str]] = {}
-        ranges = []
-        for comment in document.comments:
-            match = DIRECTIVE_RE.match(comment.text)
-            if match is None:
-                continue
-            rules = frozenset(re.split(r"[\s,]+", match[2].strip())) - {""} or frozenset("*")
-            kind, line = match[1], document.position(comment.start)[0]
-            if kind == "disable-file":
-                whole |= rules
-            elif kind in ("disable-line", "disable-next-line"):
-                target = line if kind == "disable-line" else document.position(comment.end)[0] + 1
-                lines[target] = lines.get(target, frozenset()) | rules
-            else:
-                ranges.append((line, kind, rules))
-        return cls(frozenset(whole), lines, tuple(ranges))
-
-    @cached_property
-    def _states(self) -> tuple[list[int], list[frozenset[str]]]:
-        """The rules off after each range directive, computed once: lookups bisect."""
-        lines: list[int] = []
-        states: list[frozenset[str]] = []
-        off: frozenset[str] = frozenset()
-        for start, kind, rules in self.ranges:
-            if kind == "disable":
-                off |= rules
-            else:
-                off = frozenset() if "*" in rules else off - rules
-            lines.append(start)
-            states.append(off)
-        return lines, states
-
-    def silenced(self, rule: str, line: int) -> bool:
-        """Whether the rule is off on the line."""
-        wanted = {rule, "*"}
-        if wanted & (self.whole_file | self.lines.get(line, frozenset())):
-            return True
-        lines, states = self._states
-        index = bisect.bisect_right(lines, line) - 1
-        return index >= 0 and bool(wanted & states[index])
+def _directives(directives: list[Directive], unknown: list[Unknown]) -> Iterator[Found]:
+    """Directive comments that do nothing: a misspelled verb, a rule check does not have,
+    names after a numbers- directive (it takes none)."""
+    for comment in unknown:
+        hint = f"; did you mean {comment.suggestion}?" if comment.suggestion else ""
+        yield (
+            comment.start,
+            "unknown-directive",
+            f"<!-- {comment.written} --> is not a directive, it does nothing{hint}",
+        )
+    for directive in directives:
+        if directive.tool == "check":
+            for name in sorted(directive.names - set(RULES)):
+                close = difflib.get_close_matches(name, RULES, n=1)
+                hint = f"; did you mean {close[0]}?" if close else ""
+                yield (
+                    directive.start,
+                    "unknown-directive",
+                    f"check-{directive.verb} names no rule {_short(name)!r}{hint}",
+                )
+        elif directive.names:
+            ignored = _short(" ".join(sorted(directive.names)))
+            yield (
+                directive.start,
+                "unknown-directive",
+                f"numbers-{directive.verb} takes no names: {ignored} is ignored",
+            )
 
 
 def _one_line(text: str) -> str:

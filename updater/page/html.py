@@ -16,9 +16,24 @@ from updater.page.records import Comment, Image, Link, Tag, Text
 
 Offsets = Callable[[int], int]
 TAG_NAME_RE = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)")
+# Where HTML5 ends a comment (`<!-->` and `<!--->` aside): `-->` or `--!>`, never `-- >`.
+COMMENT_END_RE = re.compile(r"--!?>")
 NEWLINE_RE = re.compile("\n")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 NOT_PROSE = frozenset({"code", "pre", "kbd", "samp", "tt"})
+# Of those, the formatting elements: the browser reopens one its block closed (HTML5's
+# "reconstruct the active formatting elements"); the others end with their block.
+REOPENED = frozenset({"code", "tt"})
+# What ends with each block the renderer writes: a list item or quote ends the code-like
+# elements opened in it but the reopened ones, a table cell all of them, a paragraph the
+# phrasing ones (a <pre> never stood inside it: its start tag ended the paragraph).
+CLOSED_AT_END = {
+    "Item": NOT_PROSE - REOPENED,
+    "BlockQuote": NOT_PROSE - REOPENED,
+    "FootnoteDefinition": NOT_PROSE - REOPENED,
+    "TableCell": NOT_PROSE,
+    "Paragraph": frozenset({"kbd", "samp"}),
+}
 
 
 class _Parser(HTMLParser):
@@ -64,6 +79,22 @@ class _Parser(HTMLParser):
         self.handle_comment(rawdata[i + 2 : end])
         return end + 1
 
+    def parse_comment(self, i: int, report: int = 1) -> int:
+        """`<!--...-->` as HTML5 reads it: `<!-->` and `<!--->` are whole comments, `--!>` ends
+        one too, and `-- >` does not (html.parser has it the other way round)."""
+        del report
+        rawdata = self.rawdata
+        if rawdata.startswith((">", "->"), i + 4):
+            data, end = "", rawdata.index(">", i + 4) + 1
+        else:
+            match = COMMENT_END_RE.search(rawdata, i + 4)
+            if match is None:
+                return -1  # open at the end of the fragment
+            data, end = rawdata[i + 4 : match.start()], match.end()
+        # one feed of the whole fragment: rawdata's offsets are the content's
+        self.scanner.comments.append(Comment(data, self.offsets(i), self.offsets(end)))
+        return end
+
     def parse_bogus_comment(self, i: int, report: int = 1) -> int:
         """`</ x>`, `<?x>`: a bogus comment up to `>`, never an assertion."""
         end = self.rawdata.find(">", i + 2)
@@ -99,9 +130,8 @@ class _Parser(HTMLParser):
 
     def handle_comment(self, data: str) -> None:
         start = self.here()
-        # `<!--data-->`, or a bogus comment `<!data>`, `<?data>`, `</ data>`
-        end = start + len(data) + (7 if self.content.startswith("<!--", start) else 3)
-        end = min(end, len(self.content))
+        # a bogus comment `<!data>`, `<?data>`, `</ data>` (a real one is parse_comment's)
+        end = min(start + len(data) + 3, len(self.content))
         self.scanner.comments.append(Comment(data, self.offsets(start), self.offsets(end)))
 
 
@@ -158,29 +188,58 @@ class TagScanner:
         self._open_links: list[tuple[Tag, list[str]]] = []
         self._headings: list[tuple[Tag, str]] = []
         self._open_heading: tuple[Tag, list[str]] | None = None
-        self._not_prose = 0
+        self._not_prose: list[str] = []  # the code-like elements open, innermost last
         self.raw_text = False  # inside <noscript>, whose content HTML5 reads as text
+        # A comment an HTML block leaves open: the browser reads all that follows in the
+        # output (markdown rendered or not) as comment, up to the next `-->` of raw HTML.
+        self._open_comment: tuple[int, list[str]] | None = None
+        self.hidden: list[tuple[int, int]] = []  # (start, end) of such comments
 
     def feed(self, content: str, offsets: Offsets, block_end: bool = False) -> None:
-        """Read one fragment; at the end of an HTML block a tag still open is cut off."""
-        skip = 0
-        if self.raw_text:  # inside <noscript> opened by an earlier fragment: text up to its end
-            skip = content.lower().find("</noscript")
-            if skip < 0:
-                return
-            self.raw_text = False
+        """Read one fragment; at the end of an HTML block a tag still open is cut off, and a
+        comment still open goes on over what follows."""
+        skip = self._resume(content, offsets)
+        if skip < 0:
+            return
         parser = _Parser(self, content, offsets, skip)
         parser.feed(content[skip:])
-        leftover = parser.rawdata
-        if block_end and leftover.lstrip().startswith("<!--"):
-            self.unclosed_comments.append(offsets(len(content) - len(leftover.lstrip())))
+        if not block_end:
             return
-        name = TAG_NAME_RE.match(leftover.lstrip())
-        if block_end and name:
-            start = len(content) - len(leftover.lstrip())
+        rest = parser.rawdata.lstrip()
+        at = len(content) - len(rest)
+        if rest.startswith("<!--"):
+            self.unclosed_comments.append(offsets(at))
+            self._open_comment = (offsets(at), [rest[4:]])
+            return
+        name = TAG_NAME_RE.match(rest)
+        if name:
             self.unclosed.append(
-                Tag(name[1].lower(), (), offsets(start), offsets(len(content)), raw=leftover)
+                Tag(name[1].lower(), (), offsets(at), offsets(len(content)), raw=parser.rawdata)
             )
+
+    def _resume(self, content: str, offsets: Offsets) -> int:
+        """Where the fragment's markup starts: after the end of the comment or `<noscript>` an
+        earlier fragment left open; -1 when it is all inside."""
+        if self._open_comment is not None:
+            match = COMMENT_END_RE.search(content)
+            self._open_comment[1].append(content[: match.start() if match else None])
+            if match is None:
+                return -1
+            self._close_comment(offsets(match.end()))
+            return match.end()
+        if self.raw_text:  # inside <noscript> opened by an earlier fragment: text up to its end
+            skip = content.lower().find("</noscript")
+            if skip >= 0:
+                self.raw_text = False
+            return skip
+        return 0
+
+    def _close_comment(self, end: int) -> None:
+        assert self._open_comment is not None
+        start, parts = self._open_comment
+        self._open_comment = None
+        self.comments.append(Comment("".join(parts), start, end))
+        self.hidden.append((start, end))
 
     def start(self, tag: Tag) -> None:
         self.tags.append(tag)
@@ -189,7 +248,7 @@ class TagScanner:
         elif tag.name in HEADINGS and self._open_heading is None:
             self._open_heading = (tag, [])
         elif tag.name in NOT_PROSE:
-            self._not_prose += 1
+            self._not_prose.append(tag.name)
 
     def end(self, tag: Tag) -> None:
         self.tags.append(tag)
@@ -199,8 +258,8 @@ class TagScanner:
         elif self._open_heading and tag.name == self._open_heading[0].name:
             self._headings.append((self._open_heading[0], "".join(self._open_heading[1])))
             self._open_heading = None
-        elif tag.name in NOT_PROSE:
-            self._not_prose = max(0, self._not_prose - 1)
+        elif tag.name in self._not_prose:
+            del self._not_prose[len(self._not_prose) - 1 - self._not_prose[::-1].index(tag.name)]
 
     def data(self, text: str, start: int, prose: bool = True) -> None:
         """Text between tags (or markdown prose inside an open `<a>`, with prose=False)."""
@@ -213,14 +272,27 @@ class TagScanner:
 
     def in_code(self) -> bool:
         """Whether a `<code>`, `<kbd>`, `<pre>`... is open: its text is not prose."""
-        return self._not_prose > 0
+        return bool(self._not_prose)
+
+    def code_mark(self) -> int:
+        """How many code-like elements are open: where a block starts."""
+        return len(self._not_prose)
+
+    def block_ends(self, mark: int, closes: frozenset[str]) -> None:
+        """A block the renderer wrote ends (`</li>`, `</blockquote>`, `</p>`): the elements of
+        `closes` opened inside it end there, as the browser ends them."""
+        inside = self._not_prose[mark:]
+        if inside:
+            self._not_prose[mark:] = [name for name in inside if name not in closes]
 
     def inside_link(self) -> bool:
-        """Whether an `<a>` is open (GitHub does not autolink inside it)."""
+        """Whether an `<a>` is open: markdown prose read there is part of its text."""
         return bool(self._open_links)
 
-    def close(self) -> None:
-        """Nothing to flush; kept so the builder reads as feed/close."""
+    def close(self, end: int) -> None:
+        """The page ends at `end`: a comment still open hides everything up to there."""
+        if self._open_comment is not None:
+            self._close_comment(end)
 
     def links(self) -> list[Link]:
         """Every `<a href>` closed by `</a>`, spanning from `<a` to the end of `</a>`."""

@@ -5,7 +5,10 @@ Every link, image, HTML tag, heading, reference definition, comment and run of v
 is a frozen record carrying its offsets in the original text (BOM, CRLF and all), so `check`,
 `annotate` and `links` share one parse instead of pattern-matching lines. pulldown-cmark is
 CommonMark with GFM's tables, footnotes, strikethrough, task lists and alerts; it reads any
-depth of nesting in time linear in the input, and gives every event its source range."""
+depth of nesting in time linear in the input, and gives every event its source range. Where
+it reads blocks otherwise than cmark-gfm, GitHub's renderer, it is given text that it reads
+as cmark-gfm does (blocks.py). What GitHub does not show is not recorded: what a comment left
+open by an HTML block hides, footnotes no reference uses."""
 
 from __future__ import annotations
 
@@ -16,11 +19,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import pyromark
 
-from updater.page.html import TagScanner
+from updater.page.blocks import Reading, Structure, block_starts
+from updater.page.html import CLOSED_AT_END, TagScanner
 from updater.page.records import (
     Comment,
     Definition,
@@ -70,6 +74,21 @@ OPTIONS = (
 )
 # Blocks whose inline content is prose (a run of text ends with them).
 INLINE_CONTAINERS = frozenset({"Paragraph", "Heading", "TableCell", "Item"})
+HTML_BLOCK_START = {"Start": "HtmlBlock"}
+# Reading again where cmark-gfm starts HTML blocks pulldown-cmark did not (blocks.py): each
+# pass takes every such line it finds; a new one appears only where the blocks changed.
+PASSES = 4
+
+
+class _Positioned(Protocol):
+    @property
+    def start(self) -> int: ...
+
+
+_Record = TypeVar("_Record", bound=_Positioned)
+_Pair = TypeVar("_Pair", bound=tuple[int, Any])
+# Events with a value as written (given back as written where pulldown-cmark read a change).
+TEXT_EVENTS = frozenset({"Text", "Html", "InlineHtml", "Code"})
 LINK_KINDS = {
     "Inline": "inline",
     "Autolink": "autolink",
@@ -164,26 +183,40 @@ def no_cycle_collection() -> Iterator[None]:
 
 def _parse(text: str) -> Document:
     starts = line_starts(text)
-    body = text[starts[0] :]
-    if "\r" in body:
-        body = LONE_CR_RE.sub("\n", body)
-    chars = _CharOffsets(body, starts[0])
-    builder = _Builder(text, starts)
+    written = LONE_CR_RE.sub("\n", text) if "\r" in text else text
+    reading = Reading.of(written, starts[0])
+    chars = _CharOffsets(written[starts[0] :], starts[0])
+    for _ in range(PASSES):
+        builder = _Builder(text, starts, reading)
+        _read(builder, reading.read[starts[0] :], chars)
+        # The first definition of each label (a later one is never used, so never checked).
+        found = pyromark.reference_definitions(reading.read[starts[0] :], options=OPTIONS)
+        spans = sorted(
+            (chars(d["span"]["start"]), chars(d["span"]["end"]), d["dest"]) for d in found.values()
+        )
+        ends = frozenset(end for _, end, _ in spans)
+        more = [
+            at
+            for at in block_starts(written, builder.blocks.paragraphs, ends)
+            if at not in reading.starts
+        ]
+        if not more:
+            break
+        reading = reading.with_block_starts(more)
+    definitions = [Definition(_label(text, at), url, at, False) for at, _, url in spans]
+    return builder.document(tuple(definitions))
+
+
+def _read(builder: _Builder, body: str, chars: _CharOffsets) -> None:
+    """Every event of the body, with offsets into the text, to the builder."""
     event_of = builder.event
     if chars.identity:  # an ASCII page: offsets are as given, no call per event
-        base = starts[0]
+        base = chars.base
         for event, span in pyromark.events_with_range(body, options=OPTIONS):
             event_of(event, span["start"] + base, span["end"] + base)
     else:
         for event, span in pyromark.events_with_range(body, options=OPTIONS):
             event_of(event, chars(span["start"]), chars(span["end"]))
-    # The first definition of each label (a later one is never used, so never checked).
-    starts_and_urls = sorted(
-        (chars(found["span"]["start"]), found["dest"])
-        for found in pyromark.reference_definitions(body, options=OPTIONS).values()
-    )
-    definitions = [Definition(_label(text, at), url, at, False) for at, url in starts_and_urls]
-    return builder.document(tuple(definitions))
 
 
 def unparsed(text: str) -> Document:
@@ -240,52 +273,87 @@ class _Span:
 class _Builder:
     """Reads the event stream once, turning ranges into records with original offsets."""
 
-    def __init__(self, text: str, starts: tuple[int, ...]) -> None:
+    def __init__(self, text: str, starts: tuple[int, ...], reading: Reading) -> None:
         self.text, self.starts = text, starts
+        self.reading = reading if reading.changes else None
         self.links: list[Link] = []
         self.images: list[Image] = []
         self.headings: list[Heading] = []
         self.texts: list[Text] = []
         self.code_spans: list[tuple[int, int]] = []
         self.tags_as_text: list[tuple[int, str]] = []
-        self.footnotes: list[str] = []
+        # `[^label]:` definitions (label, start, end): cmark-gfm shows only those referenced
+        self.footnotes: list[tuple[str, int, int]] = []
+        self.footnote_references: set[str] = set()
+        self.footnote_labels: list[str] = []  # of the definitions open
         self.scanner = TagScanner()
         self.heading: tuple[int, int, list[str]] | None = None  # level, start, text parts
         self.link: _Span | None = None
         self.image: _Span | None = None
         self.nested = 0  # links and images inside the open image's alt, or the open link
         self.html: list[tuple[str, int]] = []  # the lines of the HTML block being read
-        self.code_block = False
+        # HTML blocks one after the other come out as one run of raw HTML: read together, as
+        # the browser does, a tag or comment left open in one goes on in the next.
+        self.html_ended = False
         self.run = (-1, -1)  # the prose being read: its source range
+        self.blocks = Structure(text)  # where cmark-gfm may start HTML blocks (blocks.py)
+        self.code_marks: list[int] = []  # the code-like tags open where each block began
+        self.on: dict[str, Callable[[Any, int, int], None]] = {
+            "Text": self._on_text,
+            "Start": self._start,
+            "End": self._end,
+            "Html": self._on_html,
+            "Code": self._on_code,
+            "InlineHtml": self._on_inline_html,
+            "FootnoteReference": self._on_footnote_reference,
+        }
 
     def event(self, event: Any, start: int, end: int) -> None:
+        if self.html_ended:
+            self.html_ended = False
+            if event != HTML_BLOCK_START:
+                self._close_html()
         if isinstance(event, str):  # SoftBreak, HardBreak, Rule
-            if event != "Rule" and self.image is None:
+            if event == "Rule":
+                self.blocks.rule()
+            elif self.image is None:
                 self._text(" ", start, end)
             return
         kind, value = next(iter(event.items()))
+        if kind in TEXT_EVENTS:
+            self.blocks.inline_text(start, end)
+            if self.reading is not None:
+                value = self.reading.restore(value, start, end)
         if self.heading is not None and self.heading[1] < 0 and kind != "End":
             self.heading = (self.heading[0], start, self.heading[2])  # where its text starts
-        if kind == "Text":
-            if not self.code_block:
-                self._text(value, start, end)
-        elif kind == "Start":
-            self._start(value, start, end)
-        elif kind == "End":
-            self._end(value, start, end)
-        elif kind == "Html":
-            self.html.append((value, start))
-        elif kind == "Code":
-            self._flush()
-            self.code_spans.append((start, end))
-            self._inner(value, start, end)
-        elif kind == "InlineHtml":
-            self._flush()
-            self.scanner.feed(value, self._inline_offsets(value, start, end))
-            if self.image is not None:
-                self._widen(self.image, start, end)
-        elif kind == "FootnoteReference":
-            self._flush()
+        handler = self.on.get(kind)
+        if handler is not None:
+            handler(value, start, end)
+
+    def _on_text(self, value: str, start: int, end: int) -> None:
+        # a code block's text is not prose, nor an HTML block's indentation
+        if self.blocks.leaf not in ("CodeBlock", "HtmlBlock"):
+            self._text(value, start, end)
+
+    def _on_html(self, value: str, start: int, end: int) -> None:
+        del end
+        self.html.append((value, start))
+
+    def _on_code(self, value: str, start: int, end: int) -> None:
+        self._flush()
+        self.code_spans.append((start, end))
+        self._inner(value, start, end)
+
+    def _on_inline_html(self, value: str, start: int, end: int) -> None:
+        self._flush()
+        self.scanner.feed(value, self._inline_offsets(value, start, end))
+        if self.image is not None:
+            self._widen(self.image, start, end)
+
+    def _on_footnote_reference(self, value: str, start: int, end: int) -> None:
+        del start, end
+        self._flush()
+        self.footnote_references.add(_footnote_label(value))
 
     def _text(self, value: str, start: int, end: int) -> None:
         self._inner(value, start, end)
@@ -310,25 +378,25 @@ class _Builder:
         span.last = max(span.last, end)
 
     def _start(self, value: Any, start: int, end: int) -> None:
+        name = value if isinstance(value, str) else _kind(value)
+        self.blocks.start(name, start, end)
+        if name in CLOSED_AT_END:
+            self.code_marks.append(self.scanner.code_mark())
         if self.image is not None:  # the alt text: emphasis, links and images in it are text
             self._widen(self.image, start, end)
-            if value in ("Link", "Image") or (
-                isinstance(value, dict)
-                and _kind(value)
-                in (
-                    "Link",
-                    "Image",
-                )
-            ):
+            if name in ("Link", "Image"):
                 self.nested += 1
-            return
-        if isinstance(value, str):
-            if value in INLINE_CONTAINERS:
+        elif isinstance(value, str):
+            if value in INLINE_CONTAINERS or value == "HtmlBlock":
                 self._flush()
-            return
-        kind, detail = next(iter(value.items()))
-        if kind == "Link":
+        else:
+            self._start_tagged(name, value[name], start, end)
+
+    def _start_tagged(self, kind: str, detail: Any, start: int, end: int) -> None:
+        """The start of a link, image, heading, code block, footnote, quote, list..."""
+        if kind != "FootnoteDefinition":
             self._flush()
+        if kind == "Link":
             if self.link is not None:  # `[<https://a.b>](c)`: the outer link is what opens
                 self.nested += 1
                 return
@@ -336,21 +404,18 @@ class _Builder:
                 end += 2  # pulldown-cmark's range stops before the `[]`
             self.link = _Span(detail, start, end, [], [])
         elif kind == "Image":
-            self._flush()
             self.image = _Span(detail, start, end, [], [])
         elif kind == "Heading":
-            self._flush()
             self.heading = (int(detail["level"][1]), -1, [])
-        elif kind == "CodeBlock":
-            self._flush()
-            self.code_block = True
         elif kind == "FootnoteDefinition":
-            self.footnotes.append(detail)
-        else:
-            self._flush()
+            self.footnote_labels.append(detail)
 
     def _end(self, value: Any, start: int, end: int) -> None:
         kind = value if isinstance(value, str) else _kind(value)
+        self.blocks.end(kind)
+        if kind in CLOSED_AT_END and self.code_marks:
+            self._flush()  # the prose read so far is inside what the block ends
+            self.scanner.block_ends(self.code_marks.pop(), CLOSED_AT_END[kind])
         if kind in ("Link", "Image") and self.nested:
             self.nested -= 1
             if self.image is not None:
@@ -363,20 +428,24 @@ class _Builder:
         elif kind == "Link" and self.link is not None:
             self._close_link()
         elif kind == "HtmlBlock":
-            self._close_html()
-        elif kind == "CodeBlock":
-            self.code_block = False
+            self.html_ended = True
         elif kind == "Heading" and self.heading is not None:
-            self._flush()
-            level, first, parts = self.heading
-            text = "".join(parts)
-            if TAB_CLOSING_RE.search(self.text, first if first >= 0 else start, end):
-                text = CLOSING_RE.sub("", text)
-            heading_start = start if first < 0 else first
-            self.headings.append(Heading(level, text.rstrip(" \t"), heading_start, "markdown"))
-            self.heading = None
+            self._close_heading(start, end)
         elif kind in INLINE_CONTAINERS:
             self._flush()
+        elif kind == "FootnoteDefinition":
+            self.footnotes.append((self.footnote_labels.pop(), start, end))
+
+    def _close_heading(self, start: int, end: int) -> None:
+        assert self.heading is not None
+        self._flush()
+        level, first, parts = self.heading
+        text = "".join(parts)
+        if TAB_CLOSING_RE.search(self.text, first if first >= 0 else start, end):
+            text = CLOSING_RE.sub("", text)
+        heading_start = start if first < 0 else first
+        self.headings.append(Heading(level, text.rstrip(" \t"), heading_start, "markdown"))
+        self.heading = None
 
     def _close_link(self) -> None:
         link = self.link
@@ -455,15 +524,17 @@ class _Builder:
         self._prose(self.text[start:end], start)
 
     def _prose(self, piece: str, start: int) -> None:
-        if not piece or self.scanner.in_code():  # `<code>None</code>`: shown as written
+        if not piece:
             return
-        self.texts.append(Text(piece, start))
-        for match in TAG_IN_TEXT_RE.finditer(piece) if "<" in piece else ():
-            if match[1].lower() in HTML_NAMES:
-                self.tags_as_text.append((start + match.start(), match[1].lower()))
+        if not self.scanner.in_code():  # `<code>None</code>`: shown as written, not linted
+            self.texts.append(Text(piece, start))
+            for match in TAG_IN_TEXT_RE.finditer(piece) if "<" in piece else ():
+                if match[1].lower() in HTML_NAMES:
+                    self.tags_as_text.append((start + match.start(), match[1].lower()))
         if self.scanner.inside_link():
             self.scanner.data(piece, start, prose=False)
-            return
+        # cmark-gfm autolinks any markdown text, inside raw <code> or <a> too (the browser then
+        # closes an <a> where the next one opens)
         if "://" not in piece and "www." not in piece.lower():
             return
         for match in BARE_URL_RE.finditer(piece):
@@ -483,36 +554,74 @@ class _Builder:
     def document(self, definitions: tuple[Definition, ...]) -> Document:
         self._flush()
         self._close_html()
-        self.scanner.close()
-        images = self.images + self.scanner.images()
+        scanner = self.scanner
+        scanner.close(len(self.text))
+        shown = {
+            label
+            for label, _, _ in self.footnotes
+            if _footnote_label(label) in self.footnote_references
+        }
+        dropped = [(start, end) for label, start, end in self.footnotes if label not in shown]
+        hidden, dropped_footnotes = _Hidden(scanner.hidden + dropped), _Hidden(dropped)
+        images = hidden.drop(self.images + scanner.images())
         images.sort(key=lambda image: image.start)
         image_starts = [image.start for image in images]
         links = [
-            _with_images(link, images, image_starts) for link in self.links + self.scanner.links()
+            _with_images(link, images, image_starts)
+            for link in hidden.drop(self.links + scanner.links())
         ]
         links.sort(key=lambda link: link.start)
-        headings = self.headings + [
-            Heading(int(tag.name[1]), text, tag.start, "html")
-            for tag, text in self.scanner.headings()
-        ]
+        headings = hidden.drop(self.headings) + hidden.drop(
+            [Heading(int(tag.name[1]), text, tag.start, "html") for tag, text in scanner.headings()]
+        )
         headings.sort(key=lambda heading: heading.start)
-        texts = sorted(self.texts + self.scanner.texts, key=lambda run: run.start)
+        texts = sorted(hidden.drop(self.texts + scanner.texts), key=lambda run: run.start)
         return Document(
             self.text,
             self.starts,
             tuple(links),
             tuple(images),
-            tuple(self.scanner.tags),
-            tuple(self.scanner.comments),
+            tuple(dropped_footnotes.drop(scanner.tags)),
+            tuple(dropped_footnotes.drop(scanner.comments)),
             definitions,
             tuple(headings),
             tuple(texts),
-            tuple(self.scanner.unclosed),
-            tuple(self.code_spans),
-            frozenset(self.footnotes),
-            tuple(self.tags_as_text),
-            tuple(self.scanner.unclosed_comments),
+            tuple(dropped_footnotes.drop(scanner.unclosed)),
+            tuple(hidden.drop_at(self.code_spans)),
+            frozenset(shown),
+            tuple(hidden.drop_at(self.tags_as_text)),
+            tuple(at for at in scanner.unclosed_comments if at not in dropped_footnotes),
         )
+
+
+class _Hidden:
+    """What GitHub does not show, though the markdown is rendered: what follows a comment an
+    HTML block leaves open (it is all inside the comment), and footnote definitions no
+    reference uses (cmark-gfm drops them)."""
+
+    def __init__(self, ranges: Sequence[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(ranges):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        self.ranges = merged
+        self.starts = [start for start, _ in merged]
+
+    def __contains__(self, offset: int) -> bool:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index >= 0 and offset < self.ranges[index][1]
+
+    def drop(self, records: list[_Record]) -> list[_Record]:
+        """The records that start where the reader sees them."""
+        return (
+            [record for record in records if record.start not in self] if self.ranges else records
+        )
+
+    def drop_at(self, pairs: list[_Pair]) -> list[_Pair]:
+        """The (offset, ...) pairs whose offset the reader sees."""
+        return [pair for pair in pairs if pair[0] not in self] if self.ranges else pairs
 
 
 class _Pieces:
@@ -553,6 +662,11 @@ def _after_quote_markers(piece: str, index: int) -> bool:
     prose is sliced from the source, where GitHub sees the line without them."""
     line_start = piece.rfind("\n", 0, index) + 1
     return line_start > 0 and not piece[line_start:index].strip(" \t>")
+
+
+def _footnote_label(label: str) -> str:
+    """A footnote label as cmark-gfm matches it: case and runs of spaces do not count."""
+    return " ".join(label.split()).casefold()
 
 
 def _kind(value: dict[str, Any]) -> str:

@@ -108,7 +108,7 @@ class Trends:
 
     def total(self, metric: str = "stars", days: int = DEFAULT_DAYS) -> Trend:
         """The owner's total stars, the linked models' 30-day downloads, or citations."""
-        _check_metric("total", metric)
+        check_metric("total", metric)
         return trend(self.history.get(total(metric)), days)
 
     def repo(self, name: str, days: int = DEFAULT_DAYS) -> Trend:
@@ -145,11 +145,11 @@ class Trends:
 
     def of(self, kind: str, item: str, metric: str, days: int = DEFAULT_DAYS) -> Trend:
         """Any recorded number: `trends.of("model", "ORG/NAME", "likes", 7)`."""
-        _check_metric(kind, metric)
+        check_metric(kind, metric)
         return trend(self.history.get(Key(kind, item.lower(), metric)), days)
 
 
-def _check_metric(kind: str, metric: str) -> None:
+def check_metric(kind: str, metric: str) -> None:
     """A template asking for a number that is never recorded is a mistake, not an empty trend."""
     if metric not in METRICS.get(kind, ()):
         known = ", ".join(repr(m) for m in METRICS.get(kind, ()))

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import accumulate
@@ -24,7 +25,7 @@ from pathlib import Path
 from updater.badges import Totals
 from updater.errors import InputError, ValidationFailed, sort_problems
 from updater.files import read_text
-from updater.snapshot import Snapshot
+from updater.snapshot import Snapshot, parse_snapshot
 from updater.stats import MAX_COUNT
 
 FORMAT = 1
@@ -329,20 +330,20 @@ def decode(text: object) -> Series:
         days = tuple(accumulate(gaps, initial=first))
     else:  # every day: no gap to read
         days = tuple(range(first, first + len(values)))
-    _check_values(values, text)
+    _check_values(values, text, match.start(3))
     if days[-1] > date.max.toordinal():
         raise ValueError("a day past the year 9999", len(text))
     return Series(days, values)
 
 
-def _check_values(values: tuple[int, ...], text: str) -> None:
+def _check_values(values: tuple[int, ...], text: str, steps_at: int) -> None:
     low, high = min(values), max(values)
     if low >= 0 and high <= MAX_COUNT:
         return
     bad = values.index(low if low < 0 else high)
     # The offset of the step that made it: the bad-th sign after the first value.
-    signs = [m.start() for m in re.finditer(r"[+-]", text)]
-    at = signs[bad - 1] if 0 < bad <= len(signs) else 0
+    signs = [m.start() for m in re.finditer(r"[+-]", text[steps_at:])]
+    at = steps_at + signs[bad - 1] if 0 < bad <= len(signs) else 0
     raise ValueError(f"a count must be from 0 to {MAX_COUNT}, this step makes it {values[bad]}", at)
 
 
@@ -366,3 +367,109 @@ def history_commit_due(last_commit: date | None, today: date, changed: bool) -> 
     """Whether a commit of the history alone is due: it changed, and no commit carried it in
     the last week (a page commit carries it whenever a page changes)."""
     return changed and (last_commit is None or (today - last_commit).days >= WEEK_DAYS)
+
+
+# -- backfill from git ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backfill:
+    """What a backfill rebuilt: the history, how many versions it read, and the ones it
+    skipped (with why)."""
+
+    history: History
+    used: int
+    skipped: tuple[str, ...]
+
+
+def snapshot_totals(snapshot: Snapshot) -> Totals:
+    """The totals one snapshot holds alone: the owner's stars, every model's 30-day downloads
+    and every paper's citations. A run's own totals count the linked items only; backfill
+    takes `totals_of=lambda s: totals(s, targets)` to count today's links in the past too."""
+    downloads = [m.downloads for m in snapshot.models.values() if m.downloads is not None]
+    citations = [p.citations for p in snapshot.papers.values() if p.citations is not None]
+    return Totals(
+        snapshot.user.stars if snapshot.user else None,
+        sum(downloads) if downloads else None,
+        sum(citations) if citations else None,
+    )
+
+
+def backfill(
+    root: Path,
+    today: date,
+    history: History | None = None,
+    path: str = "data/stats.json",
+    totals_of: Callable[[Snapshot], Totals] = snapshot_totals,
+) -> Backfill:
+    """The history rebuilt from every committed version of the snapshot, oldest first, on the
+    day of its newest `fetched_at` (or its commit's day); a version that does not parse is
+    skipped with a note. Points already in `history` on those days are replaced."""
+    versions = _versions(root, path)
+    contents = _blobs(root, [f"{sha}:{path}" for sha, _ in versions])
+    out, skipped = history or History(), []
+    for (sha, committed), data in zip(versions, contents, strict=True):
+        try:
+            snapshot = parse_snapshot(data.decode("utf-8"), f"{sha[:12]}:{path}")
+        except (InputError, UnicodeDecodeError) as exc:
+            skipped.append(f"{sha[:12]} ({committed}): skipped: {str(exc).splitlines()[0]}")
+            continue
+        out = record(out, snapshot, totals_of(snapshot), _snapshot_day(snapshot, committed))
+    return Backfill(
+        History(retain(out.series, today)), len(versions) - len(skipped), tuple(skipped)
+    )
+
+
+def _snapshot_day(snapshot: Snapshot, committed: date) -> date:
+    """The day a snapshot's newest number was fetched; its commit's day if it has none."""
+    times = [
+        item.fetched_at
+        for items in (snapshot.repositories, snapshot.models, snapshot.datasets,
+                      snapshot.spaces, snapshot.papers)
+        for item in items.values()
+    ]  # fmt: skip
+    if snapshot.user:
+        times.append(snapshot.user.fetched_at)
+    return _day(max(times)) if times else committed
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], input=stdin, capture_output=True, check=True
+        )
+    except FileNotFoundError as exc:
+        raise InputError("git is not installed: backfill reads the snapshot's past in git") from exc
+    except subprocess.CalledProcessError as exc:
+        why = exc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["failed"]
+        raise InputError(f"{root}: git {args[0]}: {why[0]}") from exc
+    return done.stdout
+
+
+def _versions(root: Path, path: str) -> list[tuple[str, date]]:
+    """(commit, commit day) of every commit that changed `path`, oldest first."""
+    log = _git(root, "log", "--reverse", "--format=%H %cs", "--", path).decode("ascii")
+    return [
+        (sha, date.fromisoformat(day))
+        for sha, day in (line.split(" ") for line in log.splitlines() if line)
+    ]
+
+
+def _blobs(root: Path, objects: list[str]) -> list[bytes]:
+    """The contents of `COMMIT:PATH` objects, through one `git cat-file --batch`; a version
+    where the file was deleted reads as empty (and is skipped as not JSON)."""
+    if not objects:
+        return []
+    out = _git(root, "cat-file", "--batch", stdin="".join(o + "\n" for o in objects).encode())
+    blobs, at = [], 0
+    for _ in objects:
+        end = out.index(b"\n", at)
+        header = out[at:end].split(b" ")
+        if header[-1] == b"missing":
+            blobs.append(b"")
+            at = end + 1
+            continue
+        size = int(header[2])
+        blobs.append(out[end + 1 : end + 1 + size])
+        at = end + 1 + size + 1
+    return blobs

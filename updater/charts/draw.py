@@ -4,7 +4,7 @@ A small writer rather than a charting library (pygal, matplotlib, plotly, leathe
 measured): the chart must be byte-for-byte the same for the same data, carry nothing GitHub's
 image proxy would refuse (scripts, DOCTYPEs, external fonts or references), use the system
 fonts GitHub's own pages use, and stay under 20 KB. Every number is written with one decimal,
-points are thinned to at most two per pixel column, and nothing depends on the clock or on
+points are thinned to at most two per 3-pixel column, and nothing depends on the clock or on
 dictionary order.
 """
 
@@ -21,6 +21,7 @@ from updater.history import Series
 WIDTH, HEIGHT = 720, 200
 LEFT, RIGHT, TOP, BOTTOM = 56, 704, 44, 172  # the plot area
 MAX_BYTES = 20 * 1024
+COLUMN = 3  # pixels: a long series keeps its lowest and highest point in each
 # GitHub's own font stack: an SVG shown as an image may load no web font.
 FONTS = "-apple-system,BlinkMacSystemFont,'Segoe UI','Noto Sans',Helvetica,Arial,sans-serif"
 
@@ -144,20 +145,18 @@ def _round_step(at_least: float) -> int:
 
 
 def _thinned(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """At most the lowest and highest point of each 2-pixel column, in order: a long series
-    draws the same line in far fewer bytes."""
-    if len(points) <= (RIGHT - LEFT):
+    """At most the lowest and the highest point of each COLUMN-pixel column, in day order,
+    and the last point: a long series draws the same line in far fewer bytes."""
+    if len(points) <= (RIGHT - LEFT) // COLUMN:
         return points
-    columns: dict[int, list[tuple[float, float]]] = {}
-    for point in points:
-        columns.setdefault(int((point[0] - LEFT) // 2), []).append(point)
-    out: list[tuple[float, float]] = []
-    for column in sorted(columns):
-        group = columns[column]
-        low, high = min(group, key=lambda p: p[1]), max(group, key=lambda p: p[1])
-        keep = {id(group[0]), id(low), id(high), id(group[-1])}
-        out += [p for p in group if id(p) in keep]
-    return out
+    columns: dict[int, list[int]] = {}
+    for index, (x, _) in enumerate(points):
+        columns.setdefault(int((x - LEFT) // COLUMN), []).append(index)
+    kept = {len(points) - 1}
+    for group in columns.values():
+        kept.add(min(group, key=lambda i: points[i][1]))
+        kept.add(max(group, key=lambda i: points[i][1]))
+    return [points[i] for i in sorted(kept)]
 
 
 def _grid(ticks: list[int], y_of: Scale, theme: Theme) -> list[str]:

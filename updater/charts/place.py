@@ -137,7 +137,7 @@ class Charts:
         for path in sorted(self.placed):
             chart = self.placed[path]
             out.update(chart.files(self.history.series[chart.key]))
-        return out
+        return dict(sorted(out.items()))
 
 
 def picture(chart: Chart, series: Series, page: str) -> str:

@@ -366,3 +366,13 @@ def test_backfill_from_30_past_snapshots(tmp_path: Path) -> None:
 def test_backfill_outside_a_repository_says_so(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="git log"):
         backfill(tmp_path, DAY)
+
+
+def test_the_manual_s_example_file_parses_and_is_written_back_the_same() -> None:
+    manual = (Path(__file__).parent.parent / "docs" / "README.md").read_text(encoding="utf-8")
+    section = manual[manual.index("### `data/history.json`") :]
+    start = section.index("```json\n") + len("```json\n")
+    example = section[start : section.index("```\n", start)]
+    history = parse_history(example, "docs/README.md")
+    assert dumps(history) == example
+    assert Trends(history).repo("hyunwoongko/kss", days=3).text == "+4 in 3 days"

@@ -273,7 +273,7 @@ def load_history(path: Path) -> History:
 
 def parse_history(text: str, source: str) -> History:
     """Validate history JSON; every problem is reported at once as FILE:LINE:COL."""
-    fix = "fix it, or delete the file to start over (see `updater history --backfill`)"
+    fix = "fix it, or delete the file to start over (a backfill can rebuild it from git)"
     try:
         raw = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:

@@ -5,9 +5,9 @@ owner's total stars...): points `(day, value)` in day order, where a value holds
 point. So a run of equal days needs only its first and last point, and a day without a run (a
 failed fetch) reads as "unchanged", never as a made-up number. Retention keeps every day of the
 last year, then the last point of each week, of each 4-week block after two years, and of each
-364-day block after five: the value at the end of each such block is kept exactly (the blocks
-nest, so thinning in any order gives the same points). Series that no run has fetched for a year
-(an item gone from every page) are forgotten.
+364-day block after five (the blocks nest, all starting on Mondays). However often the runs
+thin it, every day of the last year and the value at the end of every such block stay exact.
+Series that no run has fetched for a year (an item gone from every page) are forgotten.
 """
 
 from __future__ import annotations

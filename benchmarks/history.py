@@ -102,7 +102,7 @@ def charts_of(history: History, snapshot: Snapshot) -> dict[str, str]:
 
 
 def seed_report(runs: int) -> None:
-    seed = load_snapshot(SEED)
+    seed = load_snapshot(SEED, SEED.parent)
     history, snapshot = a_year(seed)
     text = dumps(history)
     tomorrow = TODAY + timedelta(days=1)

@@ -301,13 +301,13 @@ def test_every_broken_series_is_reported_at_once() -> None:
 
 
 def test_load_history_reads_bounded_and_a_missing_file_is_empty(tmp_path: Path) -> None:
-    assert load_history(tmp_path / "none.json") == History()
+    assert load_history(tmp_path / "none.json", tmp_path) == History()
     path = tmp_path / "history.json"
     path.write_text(dumps(run(History(), snapshot(DAY), DAY)), encoding="utf-8")
-    assert load_history(path).series[total("citations")].values == (57,)
+    assert load_history(path, tmp_path).series[total("citations")].values == (57,)
     path.write_bytes(b" " * (5 * 1024 * 1024))
     with pytest.raises(InputError, match="larger than 4 MB"):
-        load_history(path)
+        load_history(path, tmp_path)
 
 
 def test_thin_leaves_a_series_of_the_last_year_alone() -> None:

@@ -265,9 +265,10 @@ def encode(series: Series) -> str:
     return f"{date.fromordinal(days[0]).isoformat()} {values[0]}{''.join(steps)}"
 
 
-def load_history(path: Path) -> History:
-    """Read data/history.json; a missing file is an empty history, a broken one an InputError."""
-    text = read_text(path, MAX_BYTES)
+def load_history(path: Path, root: Path) -> History:
+    """Read data/history.json (inside the repository root); a missing file is an empty
+    history, a broken one an InputError."""
+    text = read_text(path, root, MAX_BYTES)
     return History() if text is None else parse_history(text, str(path))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 import sys
@@ -74,17 +73,22 @@ def configure(verbose: bool, secrets: Iterable[str]) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    # PyGithub, on import, sets its logger to INFO and gives it a handler of its own: imported
-    # after this, it would print "Following Github server redirection" and "Retrying after 60
-    # seconds" beside our lines, past the redaction. Import it first, then undo both.
-    importlib.import_module("github")
-    # Library chatter (urllib3's "Retrying ..." warnings, PyGithub) only with -v, through our
-    # handler: the run summary already says what failed after retries.
     for name in ("urllib3", "github"):
-        library = logging.getLogger(name)
-        library.handlers[:] = []
-        library.propagate = True
-        library.setLevel(logging.DEBUG if verbose else logging.ERROR)
+        quiet_library(name)
+
+
+def quiet_library(name: str) -> None:
+    """A library's log lines only with -v (the root at DEBUG), and only through our handler.
+
+    urllib3's "Retrying ..." and PyGithub's "Following Github server redirection": the run
+    summary already says what failed after retries. PyGithub, on import, sets its logger to INFO
+    and gives it a handler of its own, past the redaction; the modules that import it call this
+    again right after (importing it here would cost every command 0.4 s)."""
+    library = logging.getLogger(name)
+    library.handlers[:] = []
+    library.propagate = True
+    verbose = logging.getLogger().level <= logging.DEBUG
+    library.setLevel(logging.DEBUG if verbose else logging.ERROR)
 
 
 class _LevelPrefix(logging.Filter):

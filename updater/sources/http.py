@@ -31,6 +31,11 @@ from urllib3.exceptions import TimeoutError as urllib3_timeout
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
+from updater.logs import quiet_library
+
+# PyGithub's import (GithubRetry above) gave its logger a handler of its own: undone.
+quiet_library("github")
+
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 T = TypeVar("T")

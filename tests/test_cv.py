@@ -262,7 +262,9 @@ def test_ten_mistakes_all_reported_sorted_in_one_format() -> None:
         assert "^(" not in problem and "updater." not in problem and "Value error" not in problem
     assert found[0].endswith("title: duplicated key (first defined at line 1); keep one of them")
     assert "expected an id of lower-case letters, digits, - and _, e.g. experience" in found[1]
-    assert "expected a GitHub user name, e.g. octocat, got 'not a user!'" in found[-1]
+    assert (
+        "expected a GitHub user or organization name, e.g. octocat, got 'not a user!'" in found[-1]
+    )
 
 
 @pytest.mark.parametrize(

@@ -94,10 +94,11 @@ class LiveFetcher:
         secret = {"x-api-key": key} if key else None
         base = s.semantic_scholar_api_url
         pool = DaemonPool(policy.concurrency, "scholar")
-        # POST /paper/batch only reads: retried like a GET on 429 and 5xx.
-        post = frozenset({"POST"})
+        # POST /paper/batch only reads: retried like a GET on 429 and 5xx (so are the GETs
+        # of an author and their papers).
+        reads = frozenset({"GET", "POST"})
         http = session(policy, deadline, _agent(), base_url=base, private_headers=secret,
-                       methods=post, service="Semantic Scholar")  # fmt: skip
+                       methods=reads, service="Semantic Scholar")  # fmt: skip
         client = ScholarClient(base, http, policy, has_key=bool(key))
         try:
             return fetch_scholar(

@@ -393,6 +393,17 @@ def _link_filter(text: str, url: str | None) -> str:
     return f"[{text}]({url})" if url else text
 
 
+# What markdown would read as markup in a line of text: a title with `[v2]` or `*` in it
+# must not end a link early or start emphasis.
+_MARKUP_RE = re.compile(r"([\\`*_\[\]<>#|~&])")
+
+
+def plain(text: object) -> str:
+    """`text | plain`: the text shown as itself, markdown's punctuation escaped (for text
+    from a source, such as a paper's title or a repository's description)."""
+    return _MARKUP_RE.sub(r"\\\1", str(text))
+
+
 _COUNT_FILTERS = ("center", "indent", "batch", "slice", "wordwrap", "truncate", "format", "replace")
 
 
@@ -415,7 +426,7 @@ def make_environment(template_dir: Path, newline: str = "\n") -> Sandbox:
     for name in _COUNT_FILTERS:
         env.filters[name] = _bounded_filter(name, env.filters[name])
     env.filters["join"] = _join_filter(env.filters["join"])
-    env.filters.update(humanize=humanize, link=_link_filter)
+    env.filters.update(humanize=humanize, link=_link_filter, plain=plain)
     env.tests["none"] = _is_none
     return env
 
@@ -680,15 +691,22 @@ def _empty_message(template: jinja2.Template, exc: EmptyValue) -> str:
     where = missing.where()
     name, line = _template_line(template, exc)
     guard = _guard_expression(_source_at(template, name), line, missing) or where
-    number = missing._label in {"totals", "snapshot", "scholar"}
+    number = missing._label in {"totals", "snapshot", "scholar"} or (
+        missing._label == "lists" and missing._path[-1:] in _LIST_COUNTS
+    )
     fix = (
         f"guard it with {{% if {guard} is not none %}}"
         if number
-        else (f"set it, or guard it with {{% if {guard} %}}")
+        else f"guard it with {{% if {guard} %}}"
+        if missing._label == "lists"
+        else f"set it, or guard it with {{% if {guard} %}}"
     )
     if exc.attr is not None:
         return f"{where} is empty, so it has no field '{exc.attr}': {_origin(missing)}; {fix}"
     return f"{where} is empty: {_origin(missing)}; {fix}"
+
+
+_LIST_COUNTS = {(name,) for name in ("citations", "downloads", "likes", "year")}
 
 
 def _origin(missing: Missing) -> str:

@@ -280,6 +280,7 @@ def _fetch_graphql(
             owner = _owner_or_failure(data, errors, headers, login, out)
     if login and owner:
         out.user = _totals(client, login, owner, at, out, owned=owned)
+    _unlisted(out, login, targets.shows)
     return out.result(len(targets.repositories), login=login)
 
 
@@ -407,7 +408,7 @@ def _totals(
             cursor = info["endCursor"] if info.get("hasNextPage") else None
             values.count(stars, "total stars")
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            _owner_failed(out, login, f"invalid response: {exc}"[:200], owned)
+            _owner_failed(out, login, f"invalid response: {exc}"[:200])
             return None
         if cursor is None:
             out.owned = repos if owned else None
@@ -420,21 +421,28 @@ def _totals(
                 stats_query(0, with_owner=True, owned=owned), {"login": login, "cursor": cursor}
             )
         except EXPECTED as exc:
-            _owner_failed(out, login, github_reason(exc), owned)
+            _owner_failed(out, login, github_reason(exc))
             return None
         next_owner = _owner_or_failure(data, errors, headers, login, out)
         if not next_owner:
             return None
         page = next_owner["repositories"]
-    _owner_failed(out, login, "pagination did not end; totals skipped", owned)
+    _owner_failed(out, login, "pagination did not end; totals skipped")
     return None
 
 
-def _owner_failed(out: _Collected, login: str, why: str, owned: bool) -> None:
-    """The owner's totals (and list) keep their last known numbers."""
+def _owner_failed(out: _Collected, login: str, why: str) -> None:
+    """The owner's totals keep their last known numbers (and the list its items: see
+    _unlisted)."""
     out.failures.append(Failure(totals_item(login), why))
-    if owned:
-        out.failures.append(Failure(list_item("repositories", login), why))
+
+
+def _unlisted(out: _Collected, login: str | None, shows: frozenset[str]) -> None:
+    """The owner's list, shown but not read, fails for the reason the totals did."""
+    if not login or "repositories" not in shows or out.owned is not None:
+        return
+    why = next((f.reason for f in out.failures if f.item == totals_item(login)), "not fetched")
+    out.failures.append(Failure(list_item("repositories", login), why))
 
 
 def _login(value: Any, asked: str) -> str:
@@ -482,6 +490,7 @@ def _fetch_rest(
     login, owned = targets.github_user, "repositories" in targets.shows
     if login:
         out.user = _rest_totals(github, login, at, out, deadline, owned=owned)
+    _unlisted(out, login, targets.shows)
     requests_made = len(targets.repositories) + (1 if login else 0)
     notes = [
         f"no GITHUB_TOKEN: used REST, {requests_made}+ requests (60 an hour allowed without "
@@ -527,12 +536,12 @@ def _rest_totals(
                 out.owned = kept if owned else None
                 return UserTotals(login, values.count(stars, "total stars"), count, at)
     except RecursionError:
-        _owner_failed(out, login, "invalid response: JSON nested too deeply", owned)
+        _owner_failed(out, login, "invalid response: JSON nested too deeply")
         return None
     except EXPECTED as exc:
-        _owner_failed(out, login, github_reason(exc), owned)
+        _owner_failed(out, login, github_reason(exc))
         return None
-    _owner_failed(out, login, "pagination did not end; totals skipped", owned)
+    _owner_failed(out, login, "pagination did not end; totals skipped")
     return None
 
 

@@ -129,10 +129,10 @@ def test_a_page_whose_sections_come_from_the_sources(tmp_path: Path) -> None:
     )
     for item, line in zip(shown.papers, papers[:-1], strict=False):
         assert line.startswith(f"- [{plain(item.title)}]({item.url}) <sub>cited by ")
-    for item, line in zip(shown.models, models[:5], strict=False):
-        assert line.startswith(f"- [{item.id}]({item.url}) <sub>⬇ ")
-    for item, line in zip(shown.repositories, code[:5], strict=False):
-        assert line.startswith(f"- [{item.name}]({item.url}) <sub>★ ")
+    for model, line in zip(shown.models, models[:5], strict=False):
+        assert line.startswith(f"- [{model.id}]({model.url}) <sub>⬇ ")
+    for repo, line in zip(shown.repositories, code[:5], strict=False):
+        assert line.startswith(f"- [{repo.name}]({repo.url}) <sub>★ ")
     # The ACL paper the About section links is the listed one: one item, one count.
     acl = "https://aclanthology.org/2024.findings-acl.135"
     assert f"{acl}/) <sub>cited by 41</sub>" in page and f"{acl}) <sub>cited by 41</sub>" in page

@@ -382,61 +382,88 @@ def fetch_hub(
     wanted: tuple[tuple[Kind[Any], tuple[str, ...]], ...] = (
         (MODELS, ids[0]), (DATASETS, ids[1]), (SPACES, ids[2]),
     )  # fmt: skip
-    found: dict[tuple[str, str], Any] = {}  # (kind path, lower-case id) -> stats
-    lists = [
-        (kind, author)
-        for kind, kind_ids in wanted
-        for author, group in _authors(kind_ids).items()
-        if len(group) >= LIST_THRESHOLD
-    ]
-    owned = _owned_lists(authors, shows)
-    lists += [job for job in owned if job not in lists]
-    failures: list[Failure] = []
-    out = _Lists(fetched_at)
-    for (kind, author), listed in gather(
-        pool, lambda item: client.listing(item[0], item[1], fetched_at), lists, deadline
-    ):
-        if isinstance(listed, BaseException):
-            _expected(listed)
-            log.debug("listing %s of %s failed (%s); asking one by one", kind.path, author,
-                      reason(listed))  # fmt: skip
-            if (kind, author) in owned:
-                failures.append(Failure(list_item(kind.path, author), reason(listed)))
-            continue
-        found.update({(kind.path, key): stats for key, stats in listed[0].items()})
-        if (kind, author) in owned:
-            out.add(kind, author, *listed)
-    rest = [(k, i) for k, kind_ids in wanted for i in kind_ids if (k.path, i.lower()) not in found]
-    renames: list[Rename] = []
-    for (kind, repo_id), result in gather(
-        pool, lambda item: client.current(item[0], item[1], fetched_at), rest, deadline
-    ):
-        if isinstance(result, BaseException):
-            _expected(result)
-            missing = isinstance(result, HubError) and result.missing
-            failures.append(Failure(_item(kind, repo_id), reason(result), missing=missing))
-            continue
-        stats, answered_as = result
-        found[(kind.path, repo_id.lower())] = stats
-        if answered_as.lower() != repo_id.lower():
-            renames.append(Rename(hub_link(kind, repo_id), hub_link(kind, answered_as)))
-
-    def got(kind: Kind[Any], kind_ids: tuple[str, ...]) -> tuple[Any, ...]:
-        keys = ((i, (kind.path, i.lower())) for i in kind_ids)
-        return tuple(_named(kind, found[key], i) for i, key in keys if key in found)
-
+    run = _Run(client, pool, deadline, fetched_at)
+    run.lists(wanted, _owned_lists(authors, shows))
+    run.singles([(k, i) for k, kind_ids in wanted for i in kind_ids])
     return SourceResult(
         "huggingface",
         sum(len(kind_ids) for _, kind_ids in wanted),
-        models=got(*wanted[0]),
-        datasets=got(*wanted[1]),
-        spaces=got(*wanted[2]),
-        failures=tuple(failures),
-        renames=tuple(renames),
-        notes=tuple(out.notes),
-        listed=out.listed(),
-        hub_owners=tuple(out.owners),
+        models=run.got(*wanted[0]),
+        datasets=run.got(*wanted[1]),
+        spaces=run.got(*wanted[2]),
+        failures=tuple(run.failures),
+        renames=tuple(run.renames),
+        notes=tuple(run.owned.notes),
+        listed=run.owned.listed(),
+        hub_owners=tuple(run.owned.owners),
     )
+
+
+@dataclass
+class _Run:
+    """One fetch: what was found, by (kind path, lower-case id), and what failed."""
+
+    client: HubClient
+    pool: Executor
+    deadline: Deadline
+    fetched_at: str
+    found: dict[tuple[str, str], Any] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    renames: list[Rename] = field(default_factory=list)
+    owned: _Lists = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.owned = _Lists(self.fetched_at)
+
+    def lists(
+        self, wanted: Iterable[tuple[Kind[Any], tuple[str, ...]]],
+        owned: list[tuple[Kind[Any], str]],
+    ) -> None:  # fmt: skip
+        """The first round: the named authors' lists, and an author's list where it saves
+        requests for the linked items (a failed one of those: they are asked one by one)."""
+        jobs = [
+            (kind, author)
+            for kind, kind_ids in wanted
+            for author, group in _authors(kind_ids).items()
+            if len(group) >= LIST_THRESHOLD
+        ]
+        jobs += [job for job in owned if job not in jobs]
+        at = self.fetched_at
+        for (kind, author), listed in gather(
+            self.pool, lambda job: self.client.listing(job[0], job[1], at), jobs, self.deadline
+        ):
+            if isinstance(listed, BaseException):
+                _expected(listed)
+                log.debug("listing %s of %s failed (%s); asking one by one", kind.path, author,
+                          reason(listed))  # fmt: skip
+                if (kind, author) in owned:
+                    self.failures.append(Failure(list_item(kind.path, author), reason(listed)))
+                continue
+            self.found.update({(kind.path, key): stats for key, stats in listed[0].items()})
+            if (kind, author) in owned:
+                self.owned.add(kind, author, *listed)
+
+    def singles(self, items: list[tuple[Kind[Any], str]]) -> None:
+        """The second round: one request for each item no list brought."""
+        rest = [(k, i) for k, i in items if (k.path, i.lower()) not in self.found]
+        at = self.fetched_at
+        for (kind, repo_id), result in gather(
+            self.pool, lambda item: self.client.current(item[0], item[1], at), rest, self.deadline
+        ):
+            if isinstance(result, BaseException):
+                _expected(result)
+                missing = isinstance(result, HubError) and result.missing
+                self.failures.append(Failure(_item(kind, repo_id), reason(result), missing=missing))
+                continue
+            stats, answered_as = result
+            self.found[(kind.path, repo_id.lower())] = stats
+            if answered_as.lower() != repo_id.lower():
+                self.renames.append(Rename(hub_link(kind, repo_id), hub_link(kind, answered_as)))
+
+    def got(self, kind: Kind[Any], kind_ids: tuple[str, ...]) -> tuple[Any, ...]:
+        """The numbers of these ids, each keyed by the id the CV uses."""
+        keys = ((i, (kind.path, i.lower())) for i in kind_ids)
+        return tuple(_named(kind, self.found[key], i) for i, key in keys if key in self.found)
 
 
 def hub_link(kind: Kind[Any], repo_id: str) -> str:

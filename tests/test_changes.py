@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from updater.changes import commit_message, shown_changes
 from updater.links import Targets
-from updater.snapshot import Snapshot
-from updater.stats import DatasetStats, ModelStats, PaperStats, RepoStats, SpaceStats, UserTotals
+from updater.snapshot import Snapshot, merge
+from updater.stats import (
+    DatasetStats,
+    HubOwner,
+    Listed,
+    Listing,
+    ModelStats,
+    PaperStats,
+    RepoStats,
+    ScholarAuthor,
+    SourceResult,
+    SpaceStats,
+    UserTotals,
+)
 
 T = "2026-11-26T00:00:00Z"
 TARGETS = Targets(
@@ -60,3 +72,23 @@ def test_commit_message_without_numbers_says_the_data_or_template_changed() -> N
         "Update README.md\n\nThe data or a template changed; no number did.\n"
     )
     assert commit_message([]).startswith("Update profile README\n")  # before pages existed
+
+
+def test_listed_items_and_the_authors_figures_are_named_too() -> None:
+    targets = Targets(github_user="me", scholar_author="7", hub_authors=("lab",))
+
+    def listed(n: int) -> Snapshot:
+        return merge(Snapshot(), [SourceResult(
+            "all", 0, scholar=ScholarAuthor("7", T, "Ada", 12 + n, 1500 + 100 * n, 30),
+            hub_owners=(HubOwner("lab", 2, 9000 + 1000 * n, 30, T),),
+            listed=Listed(
+                (Listing("repositories", "me", ("me/pecab",)), Listing("models", "lab", ("lab/m",))),
+                repositories=(RepoStats("me/pecab", 120 + 100 * n, 9, T),),
+                models=(ModelStats("lab/m", T, downloads=300, likes=4 + n),),
+            ),
+        )])  # fmt: skip
+
+    assert shown_changes(listed(0), listed(1), targets) == [
+        "author h-index 12 → 13", "author cited by 1.5k → 1.6k", "Hub ⬇ 9k → 10k",
+        "pecab ★ 120 → 220", "m ♥ 4 → 5",
+    ]  # fmt: skip

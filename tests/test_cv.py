@@ -262,7 +262,9 @@ def test_ten_mistakes_all_reported_sorted_in_one_format() -> None:
         assert "^(" not in problem and "updater." not in problem and "Value error" not in problem
     assert found[0].endswith("title: duplicated key (first defined at line 1); keep one of them")
     assert "expected an id of lower-case letters, digits, - and _, e.g. experience" in found[1]
-    assert "expected a GitHub user name, e.g. octocat, got 'not a user!'" in found[-1]
+    assert (
+        "expected a GitHub user or organization name, e.g. octocat, got 'not a user!'" in found[-1]
+    )
 
 
 @pytest.mark.parametrize(
@@ -274,3 +276,29 @@ def test_ten_mistakes_all_reported_sorted_in_one_format() -> None:
 )  # fmt: skip
 def test_wrong_shapes_say_what_is_expected_without_class_names(text: str, expected: str) -> None:
     assert problems(text) == [expected]
+
+
+def test_the_sources_a_cv_names_are_optional_and_checked() -> None:
+    tracking = parse_cv(
+        "tracking:\n  github_user: kakao\n  semantic_scholar_author: 2262347\n"
+        "  huggingface_authors: [kakaocorp, hyunwoongko]\n",
+        "cv.yaml",
+    ).tracking
+    assert tracking.semantic_scholar_author == "2262347"  # a YAML number is the id as text
+    assert tracking.huggingface_authors == ("kakaocorp", "hyunwoongko")
+    assert parse_cv("title: x\n", "cv.yaml").tracking.semantic_scholar_author is None
+    with pytest.raises(ValidationFailed) as info:
+        parse_cv(
+            "tracking:\n  semantic_scholar_author: Ada Park\n  huggingface_author: [x]\n"
+            "  huggingface_authors: [ok, 'two words']\n",
+            "cv.yaml",
+        )
+    assert list(info.value.problems) == [
+        "cv.yaml:2:3: tracking.semantic_scholar_author: expected a Semantic Scholar author id: "
+        "the number at the end of the author's page semanticscholar.org/author/NAME/ID, e.g. "
+        "2262347, got 'Ada Park'",
+        "cv.yaml:3:3: tracking.huggingface_author: unknown key; did you mean "
+        "'huggingface_authors'?",
+        "cv.yaml:4:29: tracking.huggingface_authors[1]: expected a Hugging Face user or "
+        "organization name, e.g. kakaocorp, got 'two words'",
+    ]

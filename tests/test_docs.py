@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,13 @@ def test_every_relative_link_of_the_manual_exists() -> None:
     assert targets
     for target in targets:
         assert (MANUAL.parent / target.split("#")[0]).exists(), target
+
+
+def test_the_lists_example_renders_what_it_shows_from_the_example_profiles_data(
+    tmp_path: Path,
+) -> None:
+    files = example("lists")
+    shutil.copytree(ROOT / "docs/examples/from-sources/data", tmp_path / "data")
+    pages = render_example({"templates/README.md.j2": files["templates/README.md.j2"]}, tmp_path)
+    assert pages == {"README.md": files["README.md"]}
+    assert "<sub>cited by 518</sub>" in files["README.md"]  # a listed paper gets its number

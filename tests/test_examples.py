@@ -1,11 +1,13 @@
 """The profiles in docs/examples are built only from data and templates, and render as committed.
 
-They stand for adopters: a short README plus a full RESUME from one data file, and a
-researcher's profile with sections of its own (no avatar, no skills, no periods).
+They stand for adopters: a short README plus a full RESUME from one data file, a
+researcher's profile with sections of its own (no avatar, no skills, no periods), and a
+researcher's page whose publications, models and repositories come from the sources it names.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from tests.fakes.github import FakeGitHub
 from tests.fakes.huggingface import FakeHub
 from updater.build import Paths, build
 from updater.cli import main
+from updater.lists import lists
+from updater.templates import plain
 
 EXAMPLES = ROOT / "docs" / "examples"
 NAMES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "data" / "cv.yaml").is_file())
@@ -28,7 +32,7 @@ def example(name: str, into: Path) -> Paths:
 
 
 def test_there_are_examples() -> None:
-    assert NAMES == ["minimal", "two-pages"]
+    assert NAMES == ["from-sources", "minimal", "two-pages"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -105,3 +109,31 @@ def test_update_commits_both_pages_at_once_and_leaves_an_unchanged_page_out(
     ]
     assert trees == [["RESUME.md", "data/stats.json"]]  # README.md is not rewritten
     assert fake_github.head(repo).message.startswith("Update RESUME.md: pororo ★ 1.3k → 2.5k")
+
+
+def test_a_page_whose_sections_come_from_the_sources(tmp_path: Path) -> None:
+    result = build(example("from-sources", tmp_path), None)
+    assert [s.id for s in result.cv.sections] == ["about", "contact"]  # nothing else typed
+    page = result.pages["README.md"]
+    header = page.splitlines()[2]
+    assert header.startswith("<sub>h-index 14 · 1.9k citations · 31 papers on [Semantic Scholar]")
+    sections = {
+        title: body.strip().splitlines()
+        for title, body in re.findall(r"^## (.+?)\n(.*?)(?=^## |\Z)", page, re.M | re.S)
+    }
+    papers, models, code = sections["Publications"], sections["Models"], sections["Open Source"]
+    shown = lists(result.new, result.targets)
+    assert len(papers) == 7 and papers[-1].startswith("- and 2 more")
+    assert [p.citations for p in shown.papers] == sorted(
+        (p.citations for p in shown.papers), key=lambda c: -(c or -1)
+    )
+    for item, line in zip(shown.papers, papers[:-1], strict=False):
+        assert line.startswith(f"- [{plain(item.title)}]({item.url}) <sub>cited by ")
+    for model, line in zip(shown.models, models[:5], strict=False):
+        assert line.startswith(f"- [{model.id}]({model.url}) <sub>⬇ ")
+    for repo, line in zip(shown.repositories, code[:5], strict=False):
+        assert line.startswith(f"- [{repo.name}]({repo.url}) <sub>★ ")
+    # The ACL paper the About section links is the listed one: one item, one count.
+    acl = "https://aclanthology.org/2024.findings-acl.135"
+    assert f"{acl}/) <sub>cited by 41</sub>" in page and f"{acl}) <sub>cited by 41</sub>" in page
+    assert "fork" not in page.lower() and "transformers" not in page

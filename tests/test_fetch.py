@@ -25,6 +25,7 @@ from tests.fakes.misbehaving import (
 )
 from tests.fakes.profile import populate
 from tests.fakes.scholar import FakeScholar
+from tests.fakes.scholar import paper as sp
 from tests.fakes.server import FakeServer, Reply, Request, json_reply
 from updater.build import Paths
 from updater.cli import main
@@ -437,3 +438,125 @@ def test_update_commits_then_exits_in_time_with_a_silent_hub(tmp_path: Path) -> 
     # The Hub kept its last known numbers, and the snapshot committed says when they are from.
     assert "<sub>⬇ 12.1k last 30 days · ♥ 51</sub>" in head.files["README.md"]
     assert '"fetched_at": "2026-11-20T03:17:00Z"' in head.files["stats.json"]
+
+
+# --- lists: named sources, their requests, and their last known content -------------------------
+
+LISTS_PAGE = """
+{% if scholar.h_index is not none %}h-index {{ scholar.h_index }} · {{ scholar.citations }} citations{% endif %}
+
+{% if totals.hub_downloads is not none %}⬇ {{ totals.hub_downloads }} over {{ totals.hub_models }} models{% endif %}
+
+{% for p in lists.papers[:3] %}
+- [{{ p.title | plain }}]({{ p.url }})
+{% endfor %}
+{% for m in lists.models[:3] %}
+- [{{ m.id }}]({{ m.url }})
+{% endfor %}
+{% for r in lists.repositories[:3] %}
+- [{{ r.name }}]({{ r.url }})
+{% endfor %}
+{% for r in lists.releases %}
+- [{{ r.name or r.tag }}]({{ r.url }})
+{% endfor %}
+"""
+
+
+def listing_profile(profile: Paths, scholar: FakeScholar, github: FakeGitHub) -> Paths:
+    """The seed profile naming all three sources, its page showing every list."""
+    with profile.data.open("a", encoding="utf-8") as data:
+        data.write('  semantic_scholar_author: "2262347"\n  huggingface_authors: [kakaocorp]\n')
+    with (profile.templates / "README.md.j2").open("a", encoding="utf-8") as page:
+        page.write(LISTS_PAGE)
+    scholar.add_author("2262347", papers=[
+        sp(1, 1_300, ArXiv="2502.18934"), sp(2, 90, ArXiv="2306.02254"), sp(3, 500, DOI="10.1000/x"),
+    ])  # fmt: skip
+    github.repos["hyunwoongko/kss"].release = {
+        "tagName": "6.0.0", "name": "Kss 6", "publishedAt": "2025-01-02T03:04:05Z",
+    }  # fmt: skip
+    return profile
+
+
+def lists_part(paths: Paths) -> str:
+    return paths.page("README.md").read_text(encoding="utf-8").split("</details>")[-1]
+
+
+def test_named_sources_cost_one_request_each_beyond_todays(
+    profile: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub],
+    fake_scholar: FakeScholar,
+) -> None:  # fmt: skip
+    github, hub = world
+    paths = listing_profile(profile, fake_scholar, github)
+    assert fast_render(paths, live_env) == 0
+    # GitHub: the same one query; the Hub: the kakaocorp list it made anyway; Semantic
+    # Scholar: the batch, the author and their papers, at the same time.
+    assert github.count() == 1 and hub.count() == 1
+    assert sorted(r.path for r in fake_scholar.requests) == [
+        "/graph/v1/author/2262347", "/graph/v1/author/2262347/papers", "/graph/v1/paper/batch",
+    ]  # fmt: skip
+    assert lists_part(paths).splitlines()[2:] == [
+        "h-index 12 · 1500 citations",
+        "⬇ 36447 over 6 models",  # every kakaocorp model, listed or not
+        "- [Paper 1](https://arxiv.org/abs/2502.18934) <sub>cited by 1.2k</sub>",
+        "- [Paper 3](https://doi.org/10.1000/x) <sub>cited by 500</sub>",
+        "- [Paper 2](https://arxiv.org/abs/2306.02254) <sub>cited by 95</sub>",  # the CV's count
+        "- [kakaocorp/kanana-1.5-8b-instruct-2505](https://huggingface.co/kakaocorp/kanana-1.5-8b-instruct-2505) <sub>⬇ 13k last 30 days · ♥ 40</sub>",
+        "- [kakaocorp/kanana-nano-2.1b-instruct](https://huggingface.co/kakaocorp/kanana-nano-2.1b-instruct) <sub>⬇ 12.1k last 30 days · ♥ 51</sub>",
+        "- [kakaocorp/kanana-2-30b-a3b-instruct](https://huggingface.co/kakaocorp/kanana-2-30b-a3b-instruct) <sub>⬇ 5.6k last 30 days · ♥ 22</sub>",
+        "- [transformer](https://github.com/hyunwoongko/transformer) <sub>★ 1.5k</sub>",
+        "- [kss](https://github.com/hyunwoongko/kss) <sub>★ 1.3k</sub>",
+        "- [parallelformers](https://github.com/hyunwoongko/parallelformers) <sub>★ 780</sub>",
+        "- [Kss 6](https://github.com/hyunwoongko/kss/releases/tag/6.0.0)",
+    ]  # fmt: skip
+
+
+FAILING = {
+    "github": ("POST", "/graphql", [graphql_rate_limited()]),
+    "huggingface": ("GET", "^/api/models$", [json_reply({"error": "down"}, 503)] * 3),
+    "semanticscholar": ("GET", "/author/", [json_reply({"message": "Too Many Requests"}, 429)] * 6),
+}
+MARKS = {"github": "github.com", "huggingface": "huggingface.co", "semanticscholar": "cited by"}
+
+
+def lines_of(text: str, mark: str) -> list[str]:
+    """A source's lines: its list items (the author's: with their figures)."""
+    lines = text.splitlines()
+    if mark == "cited by":
+        return [line for line in lines if "h-index" in line or "cited by" in line]
+    return [line for line in lines if mark in line and "h-index" not in line]
+
+
+def urls(lines: list[str]) -> list[str]:
+    return [url for line in lines for url in re.findall(r"\]\((\S+?)\)", line)]
+
+
+@pytest.mark.parametrize("source", FAILING)
+def test_a_failing_source_keeps_its_lists_last_known_content(
+    source: str, profile: Paths, live_env: dict[str, str], world: tuple[FakeGitHub, FakeHub],
+    fake_scholar: FakeScholar,
+) -> None:  # fmt: skip
+    github, hub = world
+    paths = listing_profile(profile, fake_scholar, github)
+    assert fast_render(paths, live_env) == 0
+    before = lists_part(paths)
+    # Everything changes at the sources, and one of them fails.
+    for repo in github.repos.values():
+        repo.stars += 1000
+        repo.release = None
+    for model in hub.models.values():
+        model.downloads += 100_000
+    fake_scholar.authors["2262347"].papers = [sp(9, 7, ArXiv="2401.00001")]
+    fake_scholar.authors["2262347"].h_index = 40
+    method, path, replies = FAILING[source]
+    {"github": github, "huggingface": hub, "semanticscholar": fake_scholar}[source].script(
+        method, path, *replies
+    )
+    assert fast_render(paths, live_env) == 0
+    after = lists_part(paths)
+    for name, mark in MARKS.items():
+        was, now = lines_of(before, mark), lines_of(after, mark)
+        if name == source:  # the same items in the same order; numbers may be fresh ones
+            assert now and urls(now) == urls(was), now  # from the CV's own links
+            assert source != "semanticscholar" or now[0] == was[0]  # h-index 12 still
+        else:
+            assert now != was, name  # the other sources moved on

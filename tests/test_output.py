@@ -135,4 +135,7 @@ def test_data_patterns_match_whole_strings(
         text.replace("github_user: hyunwoongko", 'github_user: "hyunwoongko\\n"'), encoding="utf-8"
     )
     assert main(["validate", *paths_args(profile)]) == 2
-    assert "tracking.github_user: expected a GitHub user name" in capsys.readouterr().err
+    assert (
+        "tracking.github_user: expected a GitHub user or organization name"
+        in capsys.readouterr().err
+    )

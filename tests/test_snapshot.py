@@ -12,10 +12,16 @@ from updater.errors import InputError
 from updater.snapshot import Snapshot, dumps, load_snapshot, merge, parse_snapshot
 from updater.stats import (
     Failure,
+    HubOwner,
+    Listed,
+    Listing,
     ModelStats,
+    PaperEntry,
     PaperStats,
+    Release,
     Rename,
     RepoStats,
+    ScholarAuthor,
     SourceResult,
     SpaceStats,
 )
@@ -134,3 +140,79 @@ def test_a_hub_rename_is_recorded_as_a_link_and_dropped_when_the_id_answers_agai
     assert merge(moved, [github_gone]).renamed == moved.renamed
     again = SourceResult("huggingface", 1, models=(model,))
     assert merge(moved, [again]).renamed == {}
+
+
+# --- lists, author figures and Hub totals ------------------------------------------------------
+
+
+def listed_run() -> list[SourceResult]:
+    """One run of every source with lists: an author's papers, a Hub author's models, an
+    owner's repositories and a release."""
+    paper = PaperStats("ARXIV:2306.02254", T, 95)
+    scholar = SourceResult(
+        "semanticscholar", 0, scholar=ScholarAuthor("1741101", T, "Ada", 12, 1500, 30),
+        listed=Listed((Listing("papers", "1741101", ("ARXIV:2306.02254",)),), papers=(paper,),
+                      entries=(PaperEntry("ARXIV:2306.02254", "Polyglot-Ko", 2023, None),)),
+    )  # fmt: skip
+    model = ModelStats("Lab/m1", T, downloads=10, likes=2)
+    hub = SourceResult(
+        "huggingface", 0, hub_owners=(HubOwner("lab", 1, 10, 2, T),),
+        listed=Listed((Listing("models", "lab", ("Lab/m1",)),), models=(model,)),
+    )  # fmt: skip
+    release = Release("me/kss", "v6", "2026-10-01T00:00:00Z", T, "Six")
+    github = SourceResult(
+        "github", 0,
+        listed=Listed((Listing("repositories", "Me", ("me/kss",)),),
+                      repositories=(repo("me/kss", 1349),), releases=(release,)),
+    )  # fmt: skip
+    return [scholar, hub, github]
+
+
+def test_lists_round_trip_and_are_written_only_when_they_hold_something(tmp_path: Path) -> None:
+    new = merge(parse_snapshot(BASE, "x"), listed_run())
+    text = dumps(new)
+    body = json.loads(text)
+    assert set(body) - set(json.loads(BASE)) == {"lists", "scholar", "hub_owners", "papers"}
+    assert set(body["lists"]) == {"papers", "models", "repositories", "releases"}
+    assert body["lists"]["papers"] == {"1741101": [
+        {"paper_id": "ARXIV:2306.02254", "title": "Polyglot-Ko", "venue": None, "year": 2023}
+    ]}  # fmt: skip
+    assert body["lists"]["repositories"] == {"me": ["me/kss"]}  # owners in lower case
+    assert parse_snapshot(text, "x") == new and dumps(parse_snapshot(text, "x")) == text
+    assert new.paper("arxiv:2306.02254") == PaperStats("ARXIV:2306.02254", T, 95)
+    assert new.model("lab/M1") is not None and new.release("ME/KSS") is not None
+    assert new.scholar["1741101"].h_index == 12 and new.hub_owners["lab"].downloads == 10
+
+
+def test_a_list_not_fetched_keeps_its_last_known_items() -> None:
+    old = merge(Snapshot(), listed_run())
+    failed = [
+        SourceResult("semanticscholar", 0, failures=(Failure("list of 1741101's papers", "429"),)),
+        SourceResult("huggingface", 0, failures=(Failure("list of lab's models", "timed out"),)),
+        SourceResult("github", 1, repositories=(repo("me/kss", 1400),)),  # no list this time
+    ]
+    new = merge(old, failed)
+    assert new.listings == old.listings and new.scholar == old.scholar
+    assert new.hub_owners == old.hub_owners
+    assert new.repo("me/kss") == repo("me/kss", 1400)  # the linked fetch still counts
+
+
+def test_a_new_list_replaces_the_old_one_and_a_release_can_go() -> None:
+    old = merge(Snapshot(), listed_run())
+    again = SourceResult(
+        "github", 1, repositories=(repo("me/kss", 1500),),
+        listed=Listed((Listing("repositories", "me", ("me/pecab",)),),
+                      repositories=(repo("me/pecab", 120), repo("me/kss", 1450)),
+                      unreleased=("me/kss",)),
+    )  # fmt: skip
+    new = merge(old, [again])
+    assert new.listings.repositories == {"me": ("me/pecab",)}
+    assert new.release("me/kss") is None
+    assert new.repo("me/kss") == repo("me/kss", 1500)  # the CV's own fetch wins: one number
+
+
+def test_a_stored_list_longer_than_the_bound_is_refused() -> None:
+    body = json.loads(dumps(merge(Snapshot(), listed_run())))
+    body["lists"]["models"]["lab"] = [f"lab/m{i}" for i in range(101)]
+    message = error(json.dumps(body, indent=2))
+    assert "lists.models.lab: " in message and "fix it, or delete the file" in message

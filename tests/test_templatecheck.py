@@ -74,7 +74,7 @@ def test_untaken_branch_with_missing_data_fails_validate(
         ("{{ totals.star }}", "t.j2:1:11: totals.star: no such field; did you mean 'stars'?"),
         ("{{ cv.title.nickname }}", "t.j2:1:13: cv.title.nickname: no such field; cv.title is text"),
         ("{{ cvv.title }}", "t.j2:1:4: cvv: no such variable; did you mean 'cv'?; a page sees cv, "
-         "page, pages, snapshot, totals"),
+         "lists, page, pages, scholar, snapshot, totals"),
         ("{% if cv.title %}{{ 3 | humanise }}{% endif %}",
          "t.j2:1:25: humanise: no such filter; did you mean 'humanize'?"),
         ("{% if false %}{{ cv.title is strng }}{% endif %}",
@@ -157,7 +157,7 @@ def test_syntax_errors_carry_a_column() -> None:
         ("'updater.cv.Entry object' has no attribute 'rol'", "no field 'rol' in entry; did you mean 'role'?"),
         ("'None' has no attribute 'url'", "no field 'url': the value is empty (None) here; guard it with {% if %}"),
         ("'str object' has no attribute 'text'", "no field 'text': text has no such field"),
-        ("'nick' is undefined", "nick is undefined: no such variable; a page sees cv, snapshot, totals, page, pages"),
+        ("'nick' is undefined", "nick is undefined: no such variable; a page sees cv, snapshot, totals, scholar, lists, page, pages"),
     ],
 )  # fmt: skip
 def test_runtime_messages_have_no_internal_names(message: str, plain: str) -> None:

@@ -69,11 +69,15 @@ class Totals:
     stars: int | None
     downloads: int | None
     citations: int | None = None
+    hub_downloads: int | None = None
+    hub_likes: int | None = None
+    hub_models: int | None = None
 
 
 def totals(snapshot: Snapshot, targets: Targets) -> Totals:
-    """Stars over the owner's public repositories; 30-day downloads over the linked models;
-    citations over the linked papers."""
+    """Stars over the owner's public repositories (a user's or an organization's); 30-day
+    downloads over the linked models; citations over the linked papers; 30-day downloads,
+    likes and the number of models over every model of the named Hub authors."""
     user, login = snapshot.user, targets.github_user
     stars = user.stars if user and login and user.login.lower() == login.lower() else None
     downloads = [
@@ -82,7 +86,13 @@ def totals(snapshot: Snapshot, targets: Targets) -> Totals:
     citations = [
         p.citations for p in map(snapshot.paper, targets.papers) if p and p.citations is not None
     ]
-    return Totals(stars, _sum(downloads), _sum(citations))
+    names = dict.fromkeys(a.lower() for a in targets.hub_authors)
+    owners = [o for o in map(snapshot.hub_owners.get, names) if o is not None]
+    return Totals(
+        stars, _sum(downloads), _sum(citations),
+        _sum([o.downloads for o in owners]), _sum([o.likes for o in owners]),
+        _sum([o.models for o in owners]),
+    )  # fmt: skip
 
 
 def _sum(counts: list[int]) -> int | None:

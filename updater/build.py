@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
 import jinja2
-from jinja2 import meta
 
 from updater.cv import CV, load_cv_source
 from updater.errors import InputError, ValidationFailed, sort_problems
-from updater.files import decode_text, inside, read_bytes
+from updater.files import inside
 from updater.links import Targets, cv_urls, discover
+from updater.lists import lists
 from updater.page.annotate import links as page_links
 from updater.pages import Page
 from updater.pages import discover as discover_pages
 from updater.snapshot import Snapshot, load_snapshot, merge
 from updater.stats import SourceResult
-from updater.templates import compile_templates, make_environment, render_pages
+from updater.templates import compile_templates, render_pages
 from updater.yamlsource import YamlDocument
 
 Fetcher = Callable[[Targets, Snapshot], tuple[SourceResult, ...]]
@@ -62,9 +62,9 @@ class Inputs:
     templates: Mapping[str, jinja2.Template]
     old: Snapshot
     source: YamlDocument | None = None  # the parsed data file: where each value was written
-    # Whether a template can show the owner's totals: only then are they fetched (and their
-    # failure reported) for tracking.github_user.
-    totals_shown: bool = True
+    # What of the lists and figures the pages show (`totals` for the owner's totals): only
+    # that is fetched, and only its failures reported.
+    shows: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -87,44 +87,17 @@ def load_inputs(paths: Paths, remaining: Remaining | None = None) -> Inputs:
     no_pages: tuple[Page, ...] = ()
     loaded = _collect(problems, lambda: load_cv_source(paths.data, paths.root), None)
     pages = _collect(problems, lambda: discover_pages(paths.templates), no_pages)
-    templates, template_problems = compile_templates(pages)
+    templates, template_problems, shows = compile_templates(pages)
     old = _collect(problems, lambda: load_snapshot(paths.stats, paths.root), None)
-    shown = shows_totals(pages)
     if loaded is not None and old is not None and template_problems:
         # The pages that compiled are rendered too, so that what fails only when a page runs
         # (`cv.section("missing")`) is reported now, not once the other pages are fixed.
-        inputs = Inputs(loaded[0], pages, templates, old, loaded[1], shown)
+        inputs = Inputs(loaded[0], pages, templates, old, loaded[1], shows)
         _collect(problems, lambda: draft(inputs, remaining), None)
     problems += template_problems
     if problems or loaded is None or old is None:
         raise ValidationFailed(sort_problems(problems))
-    return Inputs(loaded[0], pages, templates, old, loaded[1], shown)
-
-
-# The names through which a template reaches the owner's totals.
-TOTALS_NAMES = frozenset({"totals", "snapshot"})
-
-
-def shows_totals(pages: tuple[Page, ...]) -> bool:
-    """Whether any page template or partial names `totals` (or the whole `snapshot`).
-
-    An adopted page that never shows them does not fetch them: no request, and no failure
-    reported for a number nobody sees. Unreadable templates count as showing them."""
-    folders = {page.template.parent for page in pages}
-    paths = [page.template for page in pages]
-    paths += [path for folder in sorted(folders) for path in sorted(folder.glob("_*.j2"))]
-    for path in paths:
-        # The sandbox's own environment: a plain one folds constants (`2 ** 10 ** 9`) while
-        # tracking names, the sandbox refuses to.
-        env = make_environment(path.parent)
-        try:
-            source = decode_text(path, read_bytes(path, path.parent) or b"", nul_is_binary=False)
-            names = meta.find_undeclared_variables(env.parse(source))
-        except (InputError, jinja2.TemplateSyntaxError, RecursionError):
-            return True  # compile_templates reports what is wrong with it
-        if names & TOTALS_NAMES:
-            return True
-    return False
+    return Inputs(loaded[0], pages, templates, old, loaded[1], shows)
 
 
 def _collect(problems: list[str], load: Callable[[], T], fallback: T) -> T:
@@ -138,27 +111,59 @@ def _collect(problems: list[str], load: Callable[[], T], fallback: T) -> T:
     return fallback
 
 
-def find_targets(cv: CV, pages: Mapping[str, str], totals: bool = True) -> Targets:
-    """What to fetch: every link in the data and in the pages, plus `tracking`'s extras (and
-    the owner's totals, unless `totals` is False: no page shows them)."""
-    return discover(_urls(cv, pages), cv.tracking.github_user if totals else None)
+def owners(cv: CV, shows: frozenset[str] = frozenset()) -> Targets:
+    """Whose totals and lists the data names, and what of them the pages show."""
+    tracking = cv.tracking
+    # The owner's account is read for its totals and for its repositories' list: a page that
+    # shows neither (an adopted page) asks for nothing, and no failure is reported for it.
+    user = tracking.github_user if {"totals", "repositories"} & shows else None
+    return Targets(
+        github_user=user, scholar_author=tracking.semantic_scholar_author,
+        hub_authors=tracking.huggingface_authors, shows=shows,
+    )  # fmt: skip
 
 
-def _urls(cv: CV, pages: Mapping[str, str]) -> Iterator[str]:
+def find_targets(
+    cv: CV, pages: Mapping[str, str], base: Targets | None = None,
+    listed: frozenset[str] = frozenset(),
+) -> Targets:  # fmt: skip
+    """What to fetch: every link in the data and in the pages, plus `tracking`'s extras, and
+    the owners of `base`. The pages' links to `listed` items (from the lists) are left out:
+    the lists fetch them, so they are not asked for one by one."""
+    found = discover(_urls(cv, pages, listed), cv.tracking.github_user)
+    if base is None:
+        return found
+    return replace(
+        found, github_user=base.github_user, scholar_author=base.scholar_author,
+        hub_authors=base.hub_authors, shows=base.shows,
+    )  # fmt: skip
+
+
+def _urls(cv: CV, pages: Mapping[str, str], listed: frozenset[str]) -> Iterator[str]:
     yield from cv_urls(cv)
     for text in pages.values():
         # Only the links a reader can click: not code, comments or reference definitions.
-        yield from (link.url for link in page_links(text))
+        yield from (link.url for link in page_links(text) if link.url not in listed)
 
 
 def draft(inputs: Inputs, remaining: Remaining | None = None) -> tuple[dict[str, str], Targets]:
     """Every page rendered with the snapshot's numbers, and what its links ask to fetch."""
-    cv, shown = inputs.cv, inputs.totals_shown
-    targets = Targets(github_user=cv.tracking.github_user if shown else None)
+    cv = inputs.cv
+    targets = owners(cv, inputs.shows)
     pages = render_pages(
         inputs.templates, cv, inputs.old, targets, source=inputs.source, remaining=remaining
     )
-    return pages, find_targets(cv, pages, totals=shown)
+    return pages, find_targets(cv, pages, targets, listed_urls(inputs.old, targets))
+
+
+def listed_urls(snapshot: Snapshot, targets: Targets) -> frozenset[str]:
+    """The links of every item the lists show."""
+    shown = lists(snapshot, targets)
+    return frozenset(
+        item.url
+        for group in (shown.papers, shown.models, shown.datasets, shown.spaces, shown.repositories)
+        for item in group
+    )
 
 
 def build(paths: Paths, fetch: Fetcher | None, remaining: Remaining | None = None) -> Build:

@@ -47,6 +47,8 @@ URL_EXAMPLE = (
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*" + TEXT_END
 SIZE_PATTERN = r"^\d+(%|px)?" + TEXT_END
 USER_PATTERN = r"^[A-Za-z0-9-]+" + TEXT_END
+HUB_USER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*" + TEXT_END
+AUTHOR_PATTERN = r"^[0-9]+" + TEXT_END
 NAME_PATTERN = r"^[\w.-]+/[\w.-]+" + TEXT_END
 
 # What each pattern means, in the person's words (pydantic would show the raw regex).
@@ -58,7 +60,12 @@ PATTERN_HELP = {
     URL_PATTERN: URL_EXAMPLE,
     ID_PATTERN: "an id of lower-case letters, digits, - and _, e.g. experience",
     SIZE_PATTERN: "a size in pixels or percent, e.g. 240 or 50%",
-    USER_PATTERN: "a GitHub user name, e.g. octocat",
+    USER_PATTERN: "a GitHub user or organization name, e.g. octocat",
+    HUB_USER_PATTERN: "a Hugging Face user or organization name, e.g. kakaocorp",
+    AUTHOR_PATTERN: (
+        "a Semantic Scholar author id: the number at the end of the author's page "
+        "semanticscholar.org/author/NAME/ID, e.g. 2262347"
+    ),
     NAME_PATTERN: "OWNER/NAME, e.g. octocat/hello-world",
 }
 
@@ -176,10 +183,25 @@ class Section(Record):
     sections: tuple[Section, ...] = ()
 
 
-class Tracking(Record):
-    """Live-number settings: whose totals to show, and items the CV does not link."""
+HubUser = Annotated[str, Field(pattern=HUB_USER_PATTERN, description="a user or organization")]
 
-    github_user: str | None = Field(None, pattern=USER_PATTERN)
+
+class Tracking(Record):
+    """Live-number settings: whose totals and lists to show, and items the CV does not link."""
+
+    github_user: str | None = Field(
+        None,
+        pattern=USER_PATTERN,
+        description="a GitHub user or organization: its stars total and its repositories list",
+    )
+    semantic_scholar_author: str | None = Field(
+        None,
+        pattern=AUTHOR_PATTERN,
+        description="a Semantic Scholar author id (digits): the h-index, citations and papers",
+    )
+    huggingface_authors: tuple[HubUser, ...] = Field(
+        (), description="Hugging Face users or organizations: their models, datasets, Spaces"
+    )
     repositories: tuple[RepoName, ...] = ()
     models: tuple[HubId, ...] = ()
     datasets: tuple[HubId, ...] = ()

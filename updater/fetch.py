@@ -14,8 +14,8 @@ from updater.sources import values
 from updater.sources.github import GitHubClient, fetch_github, make_github
 from updater.sources.http import DaemonPool, Deadline, Policy, session, utc_now
 from updater.sources.huggingface import HubClient, fetch_hub
-from updater.sources.scholar import ScholarClient, fetch_papers
-from updater.stats import Failure, SourceResult, repo_key, totals_item
+from updater.sources.scholar import ScholarClient, author_item, fetch_scholar
+from updater.stats import Failure, ListKind, SourceResult, list_item, repo_key, totals_item
 
 # Past the deadline, how long to wait for a source to put its results together. Requests
 # themselves cannot run past the deadline (see http.BoundedAdapter); this covers the rest.
@@ -48,9 +48,9 @@ class LiveFetcher:
         runs = {
             "github": lambda: self._github(targets, deadline),
             "huggingface": lambda: self._hub(targets, deadline),
-            "semanticscholar": lambda: self._scholar(targets.papers, deadline),
+            "semanticscholar": lambda: self._scholar(targets, deadline),
         }
-        if not targets.papers:
+        if not targets.papers and not _asks_author(targets):
             del runs["semanticscholar"]
         pool = DaemonPool(len(runs), "source")
         futures = {name: pool.submit(run) for name, run in runs.items()}
@@ -79,25 +79,32 @@ class LiveFetcher:
                        service="the Hugging Face Hub")  # fmt: skip
         client = HubClient(s.hf_endpoint, http, policy, has_token=bool(s.hf_token))
         try:
-            result = fetch_hub(client, ids, pool, deadline, self.now)
+            result = fetch_hub(
+                client, ids, pool, deadline, self.now,
+                authors=targets.hub_authors, shows=targets.shows,
+            )  # fmt: skip
             return replace(result, notes=result.notes + untracked_notes(targets))
         finally:
             pool.shutdown(wait=False)
             http.close()
 
-    def _scholar(self, papers: tuple[str, ...], deadline: Deadline) -> SourceResult:
+    def _scholar(self, targets: Targets, deadline: Deadline) -> SourceResult:
         s, policy = self.settings, self.policy
         key = s.semantic_scholar_api_key
         secret = {"x-api-key": key} if key else None
         base = s.semantic_scholar_api_url
         pool = DaemonPool(policy.concurrency, "scholar")
-        # POST /paper/batch only reads: retried like a GET on 429 and 5xx.
-        post = frozenset({"POST"})
+        # POST /paper/batch only reads: retried like a GET on 429 and 5xx (so are the GETs
+        # of an author and their papers).
+        reads = frozenset({"GET", "POST"})
         http = session(policy, deadline, _agent(), base_url=base, private_headers=secret,
-                       methods=post, service="Semantic Scholar")  # fmt: skip
+                       methods=reads, service="Semantic Scholar")  # fmt: skip
         client = ScholarClient(base, http, policy, has_key=bool(key))
         try:
-            return fetch_papers(client, papers, pool, deadline, self.now)
+            return fetch_scholar(
+                client, targets.papers, pool, deadline, self.now,
+                author=targets.scholar_author, shows=targets.shows,
+            )  # fmt: skip
         finally:
             pool.shutdown(wait=False)
             http.close()
@@ -107,18 +114,30 @@ def _agent() -> dict[str, str]:
     return {"User-Agent": f"updater/{__version__}"}
 
 
+def _asks_author(targets: Targets) -> bool:
+    """Whether the pages show the Semantic Scholar author's figures or papers."""
+    return bool(targets.scholar_author and {"scholar", "papers"} & targets.shows)
+
+
 def _late(source: str, targets: Targets) -> SourceResult:
-    """A source that did not answer in time: every item keeps its last known numbers."""
+    """A source that did not answer in time: every item keeps its last known numbers, and
+    every list its last known items."""
     items: tuple[str, ...]
+    extra: tuple[str, ...]
+    login, shows = targets.github_user, targets.shows
     if source == "github":
         items = targets.repositories
-        extra = (totals_item(targets.github_user),) if targets.github_user else ()
+        extra = (totals_item(login),) if login else ()
+        extra += (list_item("repositories", login),) if login and "repositories" in shows else ()
     elif source == "huggingface":
         items = targets.models + tuple(f"datasets/{d}" for d in targets.datasets)
         items += tuple(f"spaces/{s}" for s in targets.spaces)
-        extra = ()
+        kinds: list[ListKind] = [k for k in ("models", "datasets", "spaces") if k in shows]
+        extra = tuple(list_item(k, a) for a in targets.hub_authors for k in kinds)
     else:
-        items, extra = targets.papers, ()
+        items, author = targets.papers, targets.scholar_author
+        extra = (author_item(author),) if author and "scholar" in shows else ()
+        extra += (list_item("papers", author),) if author and "papers" in shows else ()
     failures = tuple(Failure(i, LATE) for i in items + extra)
     return SourceResult(source, len(items), failures=failures)
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from updater.cv import CV
 from updater.stats import repo_key
@@ -75,6 +75,9 @@ _HF_PAPER_RE = re.compile(rf"{_HF_HOST}/papers/(\d{{4}}\.\d{{4,5}})(?:v\d+)?/?")
 _ACL_ID = r"(\d{4}\.[a-z0-9-]+\.\d+|[A-Z]\d{2}-\d{4})"
 _ACL_RE = re.compile(rf"https?://(?:www\.)?aclanthology\.org/{_ACL_ID}(?:v\d+)?(?:\.pdf)?/?")
 _DOI_RE = re.compile(r"https?://(?:dx\.|www\.)?doi\.org/(10\.\d{4,9}(?:/|%2[Ff])\S+)")
+# Semantic Scholar's own link for a paper by its corpus id: what a listed paper with no arXiv,
+# ACL Anthology or DOI id links to.
+_CORPUS_RE = re.compile(r"https?://api\.semanticscholar\.org/CorpusI[Dd]:(\d{1,12})/?")
 # DOIs of the two kinds above: the same paper under the id Semantic Scholar knows best.
 _ARXIV_DOI_RE = re.compile(rf"10\.48550/arxiv\.{_ARXIV_ID}", re.IGNORECASE)
 _ACL_DOI_RE = re.compile(rf"10\.18653/v1/{_ACL_ID}", re.IGNORECASE)
@@ -127,7 +130,32 @@ def _paper(url: str) -> Ref | None:
         return Ref("paper", f"ACL:{match[1]}")
     if match := _DOI_RE.fullmatch(url):
         return Ref("paper", doi_id(unquote(match[1]).rstrip("/")))
+    if match := _CORPUS_RE.fullmatch(url):
+        return Ref("paper", f"CorpusId:{match[1]}")
     return None
+
+
+ARXIV_ID_RE = re.compile(_ARXIV_ID)
+ACL_ID_RE = re.compile(_ACL_ID)
+DOI_RE = re.compile(r"10\.\d{4,9}/[^\s]{1,200}")
+_HUB_PATHS = {"model": "", "dataset": "datasets/", "space": "spaces/"}
+
+
+def url_of(ref: Ref) -> str:
+    """The canonical link to an item: `classify` reads it back as the same item, so a page
+    printing it gets the item's number."""
+    if ref.kind == "repo":
+        return f"https://github.com/{ref.id}"
+    if ref.kind in _HUB_PATHS:
+        return f"https://huggingface.co/{_HUB_PATHS[ref.kind]}{ref.id}"
+    scheme, _, value = ref.id.partition(":")
+    if scheme == "ARXIV":
+        return f"https://arxiv.org/abs/{value}"
+    if scheme == "ACL":
+        return f"https://aclanthology.org/{value}"
+    if scheme == "DOI":  # parentheses and the like would end a markdown link early
+        return f"https://doi.org/{quote(value, safe='/:;.-_')}"
+    return f"https://api.semanticscholar.org/CorpusID:{value}"
 
 
 def doi_id(doi: str) -> str:
@@ -158,6 +186,11 @@ class Targets:
     # One-segment huggingface.co/NAME links taken for a user or organisation page (not a
     # legacy model id, nor the owner of a tracked item): said in a note, never silent.
     untracked: tuple[str, ...] = ()
+    scholar_author: str | None = None  # tracking.semantic_scholar_author
+    hub_authors: tuple[str, ...] = ()  # tracking.huggingface_authors
+    # What the pages show of the lists and figures (`scholar`, `papers`, `models`, ...,
+    # `hub_totals`): only those are fetched.
+    shows: frozenset[str] = frozenset()
 
 
 def discover(urls: Iterable[str], github_user: str | None) -> Targets:

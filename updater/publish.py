@@ -206,20 +206,27 @@ class Target:
         except GithubException as exc:
             raise _publish_error(exc, self, what) from exc
         except FutureTimeout as exc:
-            maybe = " (GitHub may still apply it)" if what == "move the branch" else ""
-            raise PublishError(
-                f"{self.full_name}: cannot {what}: no answer within the time left for publishing "
-                f"(--deadline){maybe}; run the update again, or raise --deadline"
-            ) from exc
+            raise self._out_of_time(what) from exc
         except RateLimited as exc:
             raise PublishError(
                 f"{self.full_name}: cannot {what}: {exc}; run the update again after that"
             ) from exc
         except NETWORK_ERRORS as exc:
+            if self.deadline.expired:
+                # The socket's timeout is the time left, so it may notice the deadline first.
+                raise self._out_of_time(what) from exc
             raise PublishError(
                 f"{self.full_name}: cannot {what}: {describe(exc)}: check the network, and "
                 "GITHUB_API_URL if you set it; then run the update again"
             ) from exc
+
+    def _out_of_time(self, what: str) -> PublishError:
+        """The error for a call that the deadline ended, whichever timer noticed first."""
+        maybe = " (GitHub may still apply it)" if what == "move the branch" else ""
+        return PublishError(
+            f"{self.full_name}: cannot {what}: no answer within the time left for publishing "
+            f"(--deadline){maybe}; run the update again, or raise --deadline"
+        )
 
 
 def within(deadline: Deadline, action: Callable[[], T]) -> T:

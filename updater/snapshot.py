@@ -7,19 +7,24 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from updater.errors import InputError, ValidationFailed, sort_problems, with_position
 from updater.files import read_text
 from updater.stats import (
     HUB,
+    MAX_LIST,
     DatasetStats,
+    HubOwner,
     ModelStats,
+    PaperEntry,
     PaperStats,
+    Release,
     RepoStats,
+    ScholarAuthor,
     SourceResult,
     SpaceStats,
     UserTotals,
@@ -34,9 +39,34 @@ _LONG_INT_RE = re.compile(r"-?\d{100,}")
 
 
 @dataclass(frozen=True)
+class Listings:
+    """The last known lists, by lower-case owner: an author's papers (their titles; citations
+    are in `papers`), a Hub author's models, datasets and Spaces and a GitHub owner's
+    repositories (ids whose numbers are in the snapshot's maps), and the latest release of
+    each tracked repository (by lower-case OWNER/REPO)."""
+
+    papers: Mapping[str, tuple[PaperEntry, ...]] = field(default_factory=dict)
+    models: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    datasets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    spaces: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    repositories: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    releases: Mapping[str, Release] = field(default_factory=dict)
+
+    def ids_of(self, kind: str) -> Mapping[str, tuple[str, ...]]:
+        """Every owner's list of models, datasets, Spaces or repositories (ids), by owner."""
+        found: Mapping[str, tuple[str, ...]] = getattr(self, kind)
+        return found
+
+    def ids(self, kind: str, owner: str) -> tuple[str, ...]:
+        """The ids of one owner's list of models, datasets, Spaces or repositories."""
+        return self.ids_of(kind).get(owner.lower(), ())
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Last known numbers, keyed by lower-case OWNER/REPO, model, dataset and Space id, and by
-    lower-case paper id (`arxiv:2306.02254`)."""
+    lower-case paper id (`arxiv:2306.02254`); the last known lists, author figures (by author
+    id) and Hub authors' totals (by lower-case name)."""
 
     repositories: Mapping[str, RepoStats] = field(default_factory=dict)
     models: Mapping[str, ModelStats] = field(default_factory=dict)
@@ -45,6 +75,9 @@ class Snapshot:
     datasets: Mapping[str, DatasetStats] = field(default_factory=dict)
     spaces: Mapping[str, SpaceStats] = field(default_factory=dict)
     papers: Mapping[str, PaperStats] = field(default_factory=dict)
+    listings: Listings = field(default_factory=Listings)
+    scholar: Mapping[str, ScholarAuthor] = field(default_factory=dict)
+    hub_owners: Mapping[str, HubOwner] = field(default_factory=dict)
 
     def repo(self, name: str) -> RepoStats | None:
         """Numbers for a repository as the CV names it, following recorded renames."""
@@ -67,6 +100,29 @@ class Snapshot:
         """Citations of a paper by its Semantic Scholar id (`ARXIV:2306.02254`)."""
         return self.papers.get(paper_id.lower())
 
+    def release(self, name: str) -> Release | None:
+        """The latest release of a repository as the CV names it, following renames."""
+        key = repo_key(name)
+        return self.listings.releases.get(self.renamed.get(key, key))
+
+
+# The lists that hold ids: their items' numbers are in the snapshot's maps.
+ID_LISTS = ("models", "datasets", "spaces", "repositories")
+# A stored list: at most MAX_LIST items, as the lists are kept.
+Ids = Annotated[tuple[str, ...], Field(max_length=MAX_LIST)]
+
+
+@dataclass(frozen=True)
+class _Lists:
+    papers: dict[str, Annotated[tuple[PaperEntry, ...], Field(max_length=MAX_LIST)]] = field(
+        default_factory=dict
+    )
+    models: dict[str, Ids] = field(default_factory=dict)
+    datasets: dict[str, Ids] = field(default_factory=dict)
+    spaces: dict[str, Ids] = field(default_factory=dict)
+    repositories: dict[str, Ids] = field(default_factory=dict)
+    releases: dict[str, Release] = field(default_factory=dict)
+
 
 @dataclass(frozen=True)
 class _File:
@@ -78,6 +134,9 @@ class _File:
     datasets: dict[str, DatasetStats] = field(default_factory=dict)
     spaces: dict[str, SpaceStats] = field(default_factory=dict)
     papers: dict[str, PaperStats] = field(default_factory=dict)
+    lists: _Lists = field(default_factory=_Lists)
+    scholar: dict[str, ScholarAuthor] = field(default_factory=dict)
+    hub_owners: dict[str, HubOwner] = field(default_factory=dict)
 
 
 _ADAPTER = TypeAdapter(_File)
@@ -105,10 +164,16 @@ def parse_snapshot(text: str, source: str) -> Snapshot:
         raise InputError(f"{source}:1:1: format: expected {FORMAT}, got {data.format}")
     # Keys are matched case-insensitively, as the services name things: a key written by hand
     # as `Owner/Repo` must still reach the links to it.
+    lists = data.lists
+    listings = Listings(
+        _lower(lists.papers), _lower(lists.models), _lower(lists.datasets),
+        _lower(lists.spaces), _lower(lists.repositories), _lower(lists.releases),
+    )  # fmt: skip
     return Snapshot(
         _lower(data.repositories), _lower(data.models), data.user,
         {k.lower(): v.lower() for k, v in data.renamed.items()},
         _lower(data.datasets), _lower(data.spaces), _lower(data.papers),
+        listings, dict(data.scholar), _lower(data.hub_owners),
     )  # fmt: skip
 
 
@@ -216,7 +281,27 @@ def dumps(snapshot: Snapshot) -> str:
         body["spaces"] = {k: asdict(v) for k, v in snapshot.spaces.items()}
     if snapshot.papers:
         body["papers"] = {k: asdict(v) for k, v in snapshot.papers.items()}
+    lists = _dump_lists(snapshot.listings)
+    if lists:
+        body["lists"] = lists
+    if snapshot.scholar:
+        body["scholar"] = {k: asdict(v) for k, v in snapshot.scholar.items()}
+    if snapshot.hub_owners:
+        body["hub_owners"] = {k: asdict(v) for k, v in snapshot.hub_owners.items()}
     return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _dump_lists(listings: Listings) -> dict[str, object]:
+    """Each kind of list that holds something (so that older snapshots stay the same)."""
+    found: dict[str, object] = {}
+    for kind in ID_LISTS:
+        if lists := listings.ids_of(kind):
+            found[kind] = {owner: list(ids) for owner, ids in lists.items()}
+    if papers := listings.papers:
+        found["papers"] = {a: [asdict(e) for e in entries] for a, entries in papers.items()}
+    if listings.releases:
+        found["releases"] = {k: asdict(v) for k, v in listings.releases.items()}
+    return found
 
 
 def merge(old: Snapshot, results: Iterable[SourceResult]) -> Snapshot:
@@ -227,6 +312,7 @@ def merge(old: Snapshot, results: Iterable[SourceResult]) -> Snapshot:
     repos, models = dict(old.repositories), dict(old.models)
     datasets, spaces, papers = dict(old.datasets), dict(old.spaces), dict(old.papers)
     renamed, user = dict(old.renamed), old.user
+    lists, scholar, owners = _Merging(old.listings), dict(old.scholar), dict(old.hub_owners)
     for result in results:
         for key in stale_renames(result, renamed):
             del renamed[key]
@@ -235,13 +321,56 @@ def merge(old: Snapshot, results: Iterable[SourceResult]) -> Snapshot:
             renamed[old_key] = new_key
             if old_key in repos:
                 repos.setdefault(new_key, repos.pop(old_key))
-        repos.update({repo_key(r.name_with_owner): r for r in result.repositories})
-        models.update({m.model_id.lower(): m for m in result.models})
-        datasets.update({d.dataset_id.lower(): d for d in result.datasets})
-        spaces.update({s.space_id.lower(): s for s in result.spaces})
-        papers.update({p.paper_id.lower(): p for p in result.papers})
+        # A list's items first: an item the CV also links gets the CV's fetch, one number.
+        for found in (result.listed, result):
+            repos.update({repo_key(r.name_with_owner): r for r in found.repositories})
+            models.update({m.model_id.lower(): m for m in found.models})
+            datasets.update({d.dataset_id.lower(): d for d in found.datasets})
+            spaces.update({s.space_id.lower(): s for s in found.spaces})
+            papers.update({p.paper_id.lower(): p for p in found.papers})
+        lists.add(result)
         user = result.user or user
-    return Snapshot(repos, models, user, renamed, datasets, spaces, papers)
+        scholar.update({result.scholar.author_id: result.scholar} if result.scholar else {})
+        owners.update({o.author.lower(): o for o in result.hub_owners})
+    return Snapshot(
+        repos, models, user, renamed, datasets, spaces, papers, lists.done(), scholar, owners
+    )
+
+
+@dataclass
+class _Merging:
+    """The lists as a run's results replace them: a list not fetched keeps its last known
+    items; a repository answered without a release loses its old one."""
+
+    old: Listings
+    ids: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    papers: dict[str, tuple[PaperEntry, ...]] = field(default_factory=dict)
+    releases: dict[str, Release] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.ids = {kind: dict(self.old.ids_of(kind)) for kind in ID_LISTS}
+        self.papers, self.releases = dict(self.old.papers), dict(self.old.releases)
+
+    def add(self, result: SourceResult) -> None:
+        listed = result.listed
+        entries = {e.paper_id.lower(): e for e in listed.entries}
+        for listing in listed.lists:
+            owner = listing.owner.lower()
+            if listing.kind == "papers":
+                kept = (entries.get(k.lower()) for k in listing.keys)
+                self.papers[owner] = tuple(e for e in kept if e is not None)
+            else:
+                self.ids[listing.kind][owner] = listing.keys
+        for name in listed.unreleased:
+            self.releases.pop(repo_key(name), None)
+        self.releases.update({repo_key(r.repository): r for r in listed.releases})
+
+    def done(self) -> Listings:
+        ids = self.ids
+        return Listings(
+            self.papers, ids["models"], ids["datasets"], ids["spaces"], ids["repositories"],
+            self.releases,
+        )  # fmt: skip
 
 
 def stale_renames(result: SourceResult, renamed: Mapping[str, str]) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Literal
 
 from annotated_types import Interval
 from pydantic import Strict, StringConstraints
@@ -88,7 +88,90 @@ class UserTotals:
     fetched_at: Timestamp
 
 
+@dataclass(frozen=True)
+class HubOwner:
+    """Downloads (last 30 days) and likes summed over every model of one Hub user or
+    organisation, and how many models it has."""
+
+    author: str
+    models: Count
+    downloads: Count
+    likes: Count
+    fetched_at: Timestamp
+
+
+@dataclass(frozen=True)
+class ScholarAuthor:
+    """A Semantic Scholar author's figures: h-index, citations and papers."""
+
+    author_id: str
+    fetched_at: Timestamp
+    name: str | None = None
+    h_index: Count | None = None
+    citations: Count | None = None
+    paper_count: Count | None = None
+
+
+@dataclass(frozen=True)
+class PaperEntry:
+    """A paper of an author's list as the list shows it; its citations are the paper's own
+    (`papers` in the snapshot), so a paper both linked and listed has one number."""
+
+    paper_id: str
+    title: str
+    year: Count | None = None
+    venue: str | None = None
+
+
+@dataclass(frozen=True)
+class Release:
+    """The latest release of a tracked repository."""
+
+    repository: str  # OWNER/NAME, as GitHub answered
+    tag: str
+    published_at: Timestamp
+    fetched_at: Timestamp
+    name: str | None = None
+
+
+# The lists a template may show (`lists.papers`, ...). Each keeps and shows at most MAX_LIST
+# items, the first by its count: an author with 3,000 papers lists their 100 most cited.
+ListKind = Literal["papers", "models", "datasets", "spaces", "repositories", "releases"]
+LIST_KINDS: tuple[ListKind, ...] = (
+    "papers", "models", "datasets", "spaces", "repositories", "releases",
+)  # fmt: skip
+MAX_LIST = 100
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One owner's list of one kind, as fetched: the keys of its items, first shown first
+    (the items' numbers travel beside it, in `Listed`)."""
+
+    kind: ListKind
+    owner: str  # a GitHub login, a Hub author, a Semantic Scholar author id
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What one source's lists brought in one run: the lists, their items' numbers (merged
+    into the snapshot like any item's), papers' titles, and the tracked repositories' latest
+    releases (`unreleased`: answered, with no release)."""
+
+    lists: tuple[Listing, ...] = ()
+    repositories: tuple[RepoStats, ...] = ()
+    models: tuple[ModelStats, ...] = ()
+    datasets: tuple[DatasetStats, ...] = ()
+    spaces: tuple[SpaceStats, ...] = ()
+    papers: tuple[PaperStats, ...] = ()
+    entries: tuple[PaperEntry, ...] = ()
+    releases: tuple[Release, ...] = ()
+    unreleased: tuple[str, ...] = ()
+
+
 TOTALS = "totals of "
+LISTS = "list of "
 # Hub renames are recorded as links (`huggingface.co/bert-base-uncased`): never an OWNER/NAME
 # of GitHub, whose renames share the snapshot's `renamed`.
 HUB = "huggingface.co/"
@@ -97,6 +180,12 @@ HUB = "huggingface.co/"
 def totals_item(login: str) -> str:
     """How the owner's stars total is named in failures: not a repository or model."""
     return f"{TOTALS}{login}"
+
+
+def list_item(kind: ListKind, owner: str) -> str:
+    """How a list is named in failures (`list of kakaocorp's models`): not an item, so it
+    never counts as a repository or model without numbers."""
+    return f"{LISTS}{owner}'s {kind}"
 
 
 @dataclass(frozen=True)
@@ -109,8 +198,8 @@ class Failure:
 
     @property
     def is_item(self) -> bool:
-        """A repository or model, as opposed to the owner's totals."""
-        return not self.item.startswith(TOTALS)
+        """A repository or model, as opposed to the owner's totals or a list."""
+        return not self.item.startswith((TOTALS, LISTS))
 
 
 @dataclass(frozen=True)
@@ -136,10 +225,14 @@ class SourceResult:
     datasets: tuple[DatasetStats, ...] = ()
     spaces: tuple[SpaceStats, ...] = ()
     papers: tuple[PaperStats, ...] = ()
+    listed: Listed = field(default_factory=Listed)
+    scholar: ScholarAuthor | None = None
+    hub_owners: tuple[HubOwner, ...] = ()
 
     @property
     def fetched(self) -> int:
-        """How many items (repositories, models, datasets, Spaces, papers) came back fresh."""
+        """How many items (repositories, models, datasets, Spaces, papers) came back fresh;
+        the items of lists are not counted (they are not the CV's)."""
         return sum(
             map(len, (self.repositories, self.models, self.datasets, self.spaces, self.papers))
         )

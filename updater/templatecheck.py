@@ -506,6 +506,33 @@ def check_template(
     return found + deep + _missing_templates(env, tree, filename, source)
 
 
+EVERY = "*"  # in fields_read: the name is used whole (passed on, assigned), any field may be read
+
+
+def fields_read(tree: nodes.Template, names: frozenset[str]) -> dict[str, set[str]]:
+    """For each context name the template reads, the fields it reads of it (`lists.papers`:
+    {"lists": {"papers"}}); EVERY among them when it uses the name itself otherwise."""
+    found: dict[str, set[str]] = {}
+    todo: list[nodes.Node] = [tree]
+    while todo:
+        node = todo.pop()
+        base = node.node if isinstance(node, nodes.Getattr | nodes.Getitem) else None
+        if isinstance(base, nodes.Name) and base.name in names:
+            key = node.attr if isinstance(node, nodes.Getattr) else _const(node)
+            found.setdefault(base.name, set()).add(key or EVERY)
+            todo += [c for c in node.iter_child_nodes() if c is not base]
+            continue
+        if isinstance(node, nodes.Name) and node.name in names and node.ctx == "load":
+            found.setdefault(node.name, set()).add(EVERY)
+        todo += node.iter_child_nodes()
+    return found
+
+
+def _const(node: nodes.Node) -> str | None:
+    arg = getattr(node, "arg", None)
+    return arg.value if isinstance(arg, nodes.Const) and isinstance(arg.value, str) else None
+
+
 def _too_deep(tree: nodes.Template, filename: str, source: str) -> list[str]:
     """The first block nested more than MAX_NESTING deep, at its tag."""
     todo: list[tuple[nodes.Node, int]] = [(tree, 0)]

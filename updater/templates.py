@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, is_dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from jinja2 import nodes
@@ -30,12 +30,16 @@ from updater.cv import CV
 from updater.errors import InputError, ValidationFailed, sort_problems, with_position
 from updater.files import MAX_TEXT_BYTES, decode_text, read_bytes
 from updater.links import Targets
+from updater.lists import Lists, Scholar, lists, scholar
 from updater.page.annotate import annotate
 from updater.pages import Page
 from updater.snapshot import Snapshot
+from updater.stats import LIST_KINDS
 from updater.templatecheck import (
+    EVERY,
     TemplateRefused,
     check_template,
+    fields_read,
     find_column,
     nesting_problem,
     plain_undefined,
@@ -48,9 +52,14 @@ CONTEXT_TYPES: Mapping[str, Any] = {
     "cv": CV,
     "snapshot": Snapshot,
     "totals": Totals,
+    "scholar": Scholar,
+    "lists": Lists,
     "page": str,
     "pages": tuple[str, ...],
 }
+# The names whose use decides what is fetched: a list or figure no page shows is not asked for.
+_FETCHED = frozenset({"scholar", "lists", "totals", "snapshot"})
+_HUB_TOTALS = frozenset({"hub_downloads", "hub_likes", "hub_models", EVERY})
 # One cap for a page and for any text a template builds: what check and render --check read.
 MAX_PAGE_BYTES = MAX_TEXT_BYTES
 # A width or count a filter or string method may be given (`center`, `batch`, `ljust`, ...).
@@ -384,6 +393,17 @@ def _link_filter(text: str, url: str | None) -> str:
     return f"[{text}]({url})" if url else text
 
 
+# What markdown would read as markup in a line of text: a title with `[v2]` or `*` in it
+# must not end a link early or start emphasis.
+_MARKUP_RE = re.compile(r"([\\`*_\[\]<>#|~&])")
+
+
+def plain(text: object) -> str:
+    """`text | plain`: the text shown as itself, markdown's punctuation escaped (for text
+    from a source, such as a paper's title or a repository's description)."""
+    return _MARKUP_RE.sub(r"\\\1", str(text))
+
+
 _COUNT_FILTERS = ("center", "indent", "batch", "slice", "wordwrap", "truncate", "format", "replace")
 
 
@@ -406,7 +426,7 @@ def make_environment(template_dir: Path, newline: str = "\n") -> Sandbox:
     for name in _COUNT_FILTERS:
         env.filters[name] = _bounded_filter(name, env.filters[name])
     env.filters["join"] = _join_filter(env.filters["join"])
-    env.filters.update(humanize=humanize, link=_link_filter)
+    env.filters.update(humanize=humanize, link=_link_filter, plain=plain)
     env.tests["none"] = _is_none
     return env
 
@@ -423,31 +443,57 @@ def newline_of(source: str) -> str:
 def load_templates(pages: tuple[Page, ...]) -> dict[str, jinja2.Template]:
     """Compile and statically check every page's template and the partials beside them
     (`_NAME.j2`); all problems are reported together, in line order."""
-    compiled, problems = compile_templates(pages)
+    compiled, problems, _ = compile_templates(pages)
     if problems:
         raise ValidationFailed(sort_problems(problems))
     return compiled
 
 
-def compile_templates(pages: tuple[Page, ...]) -> tuple[dict[str, jinja2.Template], list[str]]:
+class Compiled(NamedTuple):
+    """The templates that compiled clean, every static problem of the others, and what of
+    the lists and figures they show (`scholar`, `papers`, ..., `hub_totals`), to fetch."""
+
+    templates: dict[str, jinja2.Template]
+    problems: list[str]
+    shows: frozenset[str]
+
+
+def compile_templates(pages: tuple[Page, ...]) -> Compiled:
     """The templates that compiled clean, and every static problem of the others."""
     envs: dict[tuple[Path, str], jinja2.Environment] = {}
     compiled: dict[str, jinja2.Template] = {}
     problems: list[str] = []
+    shows: set[str] = set()
     for page in pages:
-        template = _load_page(page.template, envs, problems)
+        template = _load_page(page.template, envs, problems, shows)
         if template is not None:
             compiled[page.name] = template
     for folder in sorted({page.template.parent for page in pages}):
         for path in sorted(folder.glob("_*.j2")):
-            _load_page(path, envs, problems, partial=True)
-    return compiled, problems
+            _load_page(path, envs, problems, shows, partial=True)
+    return Compiled(compiled, problems, frozenset(shows))
+
+
+def shown(tree: nodes.Template) -> set[str]:
+    """What of the lists and figures a template shows: `scholar`, each list it reads (all of
+    them when it passes `lists` on whole), `hub_totals` for `totals.hub_*`, `totals` for any use
+    of `totals` or `snapshot`."""
+    read = fields_read(tree, _FETCHED)
+    found = {"scholar"} if "scholar" in read else set()
+    lists_read = read.get("lists", set())
+    found |= set(LIST_KINDS) if EVERY in lists_read else lists_read & set(LIST_KINDS)
+    if read.get("totals", set()) & _HUB_TOTALS:
+        found.add("hub_totals")
+    if "totals" in read or "snapshot" in read:
+        found.add("totals")  # the owner's totals (snapshot.user among them)
+    return found
 
 
 def _load_page(
     path: Path,
     envs: dict[tuple[Path, str], jinja2.Environment],
     problems: list[str],
+    shows: set[str],
     partial: bool = False,
 ) -> jinja2.Template | None:
     """One template, checked then compiled; its problems are added to `problems`."""
@@ -464,6 +510,7 @@ def _load_page(
     tree = _parse(env, source, path, problems)
     if tree is None:
         return None
+    shows |= shown(tree)
     # A partial may use names its includer sets: only its field chains and filters are checked.
     found = check_template(
         env, source, str(path), CONTEXT_TYPES, report_names=not partial, tree=tree
@@ -531,11 +578,13 @@ def render_pages(
         "cv": cv,
         "snapshot": snapshot,
         "totals": numbers,
+        "scholar": scholar(snapshot, targets),
+        "lists": lists(snapshot, targets),
         "pages": tuple(templates),
     }
     clock = remaining or _seconds_from_now(RENDER_SECONDS)
     run = _Run(clock, time.monotonic() + min_seconds, source=source)
-    for label in ("cv", "snapshot", "totals"):
+    for label in ("cv", "snapshot", "totals", "scholar", "lists"):
         _origins(context[label], label, (), run.origins)
     # The live numbers go right after every tracked link a reader sees, page-wide: code,
     # comments and reference definitions are left alone, everything else kept byte for byte.
@@ -615,8 +664,8 @@ def _refused(exc: Exception) -> str:
         return str(exc.message or exc)
     return (
         f"not allowed: {str(exc).rstrip('.')}; templates run sandboxed: they see the data "
-        "(cv, snapshot, totals, page, pages) and its fields, not Python internals or the "
-        "environment"
+        "(cv, snapshot, totals, scholar, lists, page, pages) and its fields, not Python "
+        "internals or the environment"
     )
 
 
@@ -645,15 +694,22 @@ def _empty_message(template: jinja2.Template, exc: EmptyValue) -> str:
     where = missing.where()
     name, line = _template_line(template, exc)
     guard = _guard_expression(_source_at(template, name), line, missing) or where
-    number = missing._label in {"totals", "snapshot"}
+    number = missing._label in {"totals", "snapshot", "scholar"} or (
+        missing._label == "lists" and missing._path[-1:] in _LIST_COUNTS
+    )
     fix = (
         f"guard it with {{% if {guard} is not none %}}"
         if number
-        else (f"set it, or guard it with {{% if {guard} %}}")
+        else f"guard it with {{% if {guard} %}}"
+        if missing._label == "lists"
+        else f"set it, or guard it with {{% if {guard} %}}"
     )
     if exc.attr is not None:
         return f"{where} is empty, so it has no field '{exc.attr}': {_origin(missing)}; {fix}"
     return f"{where} is empty: {_origin(missing)}; {fix}"
+
+
+_LIST_COUNTS = {(name,) for name in ("citations", "downloads", "likes", "year")}
 
 
 def _origin(missing: Missing) -> str:
@@ -668,8 +724,10 @@ def _origin(missing: Missing) -> str:
             return f"{doc.source} has no {field_name}"
         pos = doc.locate(parent)
         return f"{doc.source}:{pos.line}:{pos.column}: {format_path(parent)} has no {field_name}"
-    if missing._label in {"totals", "snapshot"}:
+    if missing._label in {"totals", "snapshot", "scholar"}:
         return "no number is known for it yet (data/stats.json has none)"
+    if missing._label == "lists":
+        return "its source does not give it for this item"
     return "it is None here"
 
 

@@ -55,6 +55,21 @@ def test_three_models_of_one_author_are_one_list_request(served: Replay) -> None
     assert served.count() == 1 and served.requests[0].query["author"] == ["stabilityai"]
 
 
+@pytest.mark.parametrize("served", [["hub-author-listing"]], indirect=True)
+def test_a_named_authors_list_and_totals_from_the_same_answer(served: Replay) -> None:
+    targets = Targets(hub_authors=("StabilityAI",), shows=frozenset({"models", "hub_totals"}))
+    result = hub(served, targets)
+    assert result.listed.lists[0].keys == (
+        "stabilityai/stable-diffusion-2-1", "stabilityai/stable-diffusion-xl-base-1.0",
+        "stabilityai/sdxl-turbo",
+    )  # fmt: skip
+    [owner] = result.hub_owners
+    assert (owner.author, owner.models, owner.downloads, owner.likes) == (
+        "stabilityai", 3, 1015720 + 100 + 200, 3928 + 10 + 20,
+    )  # fmt: skip
+    assert served.count() == 1 and served.requests[0].query["author"] == ["stabilityai"]
+
+
 @pytest.mark.parametrize("served", [["hub-dataset-space"]], indirect=True)
 def test_a_dataset_and_a_space(served: Replay) -> None:
     result = hub(served, Targets((), (), datasets=("rajpurkar/squad",),

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.contract.harness import fetch
+from tests.contract.harness import T, fetch
 from tests.contract.replay import Replay
 from updater.links import Targets
-from updater.stats import SourceResult
+from updater.stats import ScholarAuthor, SourceResult
 
 IDS = (
     "CorpusId:211530585", "CorpusId:470667", "DOI:10.2139/ssrn.2250500",
@@ -63,3 +63,47 @@ def test_a_refused_key_is_named_once_with_the_fix(served: Replay) -> None:
         "key, or unset it to share the public pool"
     }
     assert len(result.failures) == len(IDS)
+
+
+def author(server: Replay, author_id: str, *shows: str) -> SourceResult:
+    targets = Targets(scholar_author=author_id, shows=frozenset(shows))
+    return fetch(server, targets)["semanticscholar"]
+
+
+@pytest.mark.parametrize("served", [["s2-author"]], indirect=True)
+def test_the_authors_figures_as_recorded(served: Replay) -> None:
+    result = author(served, "2262347", "scholar")
+    assert result.scholar == ScholarAuthor("2262347", T, "A. Turing", 22, 13236, 59)
+    assert served.requests[0].query["fields"] == ["name,hIndex,citationCount,paperCount"]
+    assert result.failures == ()
+
+
+@pytest.mark.parametrize("served", [["s2-author-papers"]], indirect=True)
+def test_the_authors_papers_page_by_next_as_recorded(served: Replay) -> None:
+    result = author(served, "1723755", "papers")
+    assert [r.query["offset"] for r in served.requests] == [["0"], ["100"]]  # by `next`
+    assert served.left() == 0 and result.failures == () and result.notes == ()
+    entries = {e.paper_id: e for e in result.listed.entries}
+    assert len(entries) == 6
+    assert {p.paper_id: p.citations for p in result.listed.papers}[
+        "DOI:10.1073/PNAS.80.24.7547"
+    ] == 56
+    assert result.listed.lists[0].keys[:2] == (
+        "DOI:10.1073/PNAS.80.24.7547", "DOI:10.1016/s0021-9258(18)33056-4",
+    )  # fmt: skip
+    cell = entries["DOI:10.1016/S0070-2161(08)60637-1"]
+    assert (cell.venue, cell.year) == (None, 1983)  # an empty venue is no venue
+    assert entries["DOI:10.1128/mbio.01007-23"].title == (
+        "SARS-CoV-2 hijacks p38β/MAPK11 to promote virus replication"
+    )
+
+
+@pytest.mark.parametrize("served", [["s2-author-not-found"]], indirect=True)
+def test_an_unknown_author_as_recorded(served: Replay) -> None:
+    result = author(served, "0", "scholar")
+    assert [(f.item, f.reason) for f in result.failures] == [(
+        "totals of Semantic Scholar author 0",
+        "Semantic Scholar has no author 0: check tracking.semantic_scholar_author in "
+        "data/cv.yaml (the number in the author's page)",
+    )]  # fmt: skip
+    assert served.count() == 1  # a 404 is not retried

@@ -14,7 +14,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graphql import GraphQLSchema, OperationDefinitionNode, parse, validate
-from graphql.language import FieldNode
+from graphql.language import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
 from graphql.utilities import value_from_ast_untyped
 
 from tests.fakes.server import FakeServer, Reply, Request, json_reply
@@ -36,6 +42,8 @@ class Repo:
     private: bool = False
     id: int = field(default_factory=lambda: next(_ids))
     default_branch: str = "main"
+    # The latest release: {"tagName", "name", "publishedAt"} (None: the repository has none).
+    release: dict[str, Any] | None = None
 
     @property
     def owner(self) -> str:
@@ -73,6 +81,36 @@ def _sha(*parts: object) -> str:
 
 def _arguments(node: FieldNode, variables: dict[str, Any]) -> dict[str, Any]:
     return {a.name.value: value_from_ast_untyped(a.value, variables) for a in node.arguments or ()}
+
+
+Fragments = dict[str, FragmentDefinitionNode]
+
+
+def _selected(selections: SelectionSetNode, fragments: Fragments) -> list[FieldNode]:
+    """The fields a selection asks for, fragments spread in."""
+    found: list[FieldNode] = []
+    for sel in selections.selections:
+        if isinstance(sel, FieldNode):
+            found.append(sel)
+        elif isinstance(sel, FragmentSpreadNode):
+            found += _selected(fragments[sel.name.value].selection_set, fragments)
+        elif isinstance(sel, InlineFragmentNode):
+            found += _selected(sel.selection_set, fragments)
+    return found
+
+
+def project(value: Any, selections: SelectionSetNode | None, fragments: Fragments) -> Any:
+    """Only the fields the query selects, under their aliases, as GitHub answers."""
+    if isinstance(value, list):
+        return [project(v, selections, fragments) for v in value]
+    if not isinstance(value, dict) or selections is None:
+        return value
+    return {
+        (sel.alias or sel.name).value: project(
+            value.get(sel.name.value), sel.selection_set, fragments
+        )
+        for sel in _selected(selections, fragments)
+    }
 
 
 def not_found() -> Reply:
@@ -140,6 +178,7 @@ class FakeGitHub(FakeServer):
         self.protection: str | None = None
         self.can_enable_workflows = True
         self.enabled: list[tuple[str, str]] = []  # (repository, workflow file) per enable call
+        self.organizations: set[str] = set()  # lower-case logins that are organizations
         # Called once, just before the next ref update is judged: someone else pushes.
         self.before_ref_update: Callable[[], object] | None = None
 
@@ -230,7 +269,10 @@ class FakeGitHub(FakeServer):
             "id": repo.id,
             "name": repo.full_name.split("/")[1],
             "full_name": repo.full_name,
-            "owner": {"login": repo.owner, "type": "User"},
+            "owner": {
+                "login": repo.owner,
+                "type": "Organization" if repo.owner.lower() in self.organizations else "User",
+            },
             "url": f"{self.url}/repos/{repo.full_name}",
             "html_url": f"https://github.com/{repo.full_name}",
             "stargazers_count": repo.stars,
@@ -267,8 +309,9 @@ class FakeGitHub(FakeServer):
     def _user(self, request: Request, login: str) -> Reply:
         if not any(r.owner.lower() == login.lower() for r in self.repos.values()):
             return not_found()
+        kind = "Organization" if login.lower() in self.organizations else "User"
         return json_reply({
-            "login": login, "type": "User", "url": f"{self.url}/users/{login}",
+            "login": login, "type": kind, "url": f"{self.url}/users/{login}",
             "repos_url": f"{self.url}/users/{login}/repos",
             "public_repos": sum(1 for r in self.repos.values() if r.owner.lower() == login.lower()),
         })  # fmt: skip
@@ -456,6 +499,9 @@ class FakeGitHub(FakeServer):
                 return json_reply({"errors": [{"message": e.message} for e in errors]})
         variables = body.get("variables") or {}
         op = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
         data: dict[str, Any] = {}
         errors_out: list[dict[str, Any]] = []
         for sel in op.selection_set.selections:
@@ -470,7 +516,8 @@ class FakeGitHub(FakeServer):
                     if isinstance(f, FieldNode) and f.name.value == "repositories"
                 )
                 args.update(_arguments(nested, variables))
-            data[alias] = self._resolve(sel.name.value, alias, args, errors_out)
+            found = self._resolve(sel.name.value, alias, args, errors_out)
+            data[alias] = project(found, sel.selection_set, fragments)
         return json_reply({"data": data, **({"errors": errors_out} if errors_out else {})})
 
     def _resolve(
@@ -488,16 +535,26 @@ class FakeGitHub(FakeServer):
                     "message": f"Could not resolve to a Repository with the name '{args['owner']}/{args['name']}'.",
                 })  # fmt: skip
                 return None
-            return {
-                "nameWithOwner": repo.full_name, "stargazerCount": repo.stars, "forkCount": repo.forks,
-                "description": repo.description, "isArchived": repo.archived,
-                "primaryLanguage": {"name": repo.language} if repo.language else None,
-            }  # fmt: skip
+            return self.repo_node(repo)
         if name == "repositoryOwner":
             return self._owner(alias, args, errors)
         if name == "rateLimit":
             return {"cost": 1, "remaining": 4999, "resetAt": "2026-11-26T15:00:00Z"}
         raise AssertionError(f"the fake does not serve {name}")
+
+    def repo_node(self, repo: Repo) -> dict[str, Any]:
+        """A Repository as GraphQL has it (the query's selection picks from it)."""
+        release = repo.release and {
+            "url": f"https://github.com/{repo.full_name}/releases/tag/{repo.release['tagName']}",
+            "isDraft": False, "isPrerelease": False, **repo.release,
+        }  # fmt: skip
+        return {
+            "name": repo.full_name.split("/")[1], "nameWithOwner": repo.full_name,
+            "url": f"https://github.com/{repo.full_name}", "stargazerCount": repo.stars,
+            "forkCount": repo.forks, "description": repo.description, "isArchived": repo.archived,
+            "isFork": repo.fork, "primaryLanguage": {"name": repo.language} if repo.language else None,
+            "latestRelease": release,
+        }  # fmt: skip
 
     def _owner(self, alias: str, args: dict[str, Any], errors: list[dict[str, Any]]) -> Any:
         login = args["login"]
@@ -527,6 +584,6 @@ class FakeGitHub(FakeServer):
                     "hasNextPage": end < len(owned),
                     "endCursor": base64.b64encode(str(end).encode()).decode(),
                 },
-                "nodes": [{"stargazerCount": r.stars} for r in page],
+                "nodes": [self.repo_node(r) for r in page],
             },
         }

@@ -18,7 +18,7 @@ from tests.fakes.server import Reply, json_reply
 from updater.links import Targets
 from updater.sources.github import GitHubClient, fetch_github, make_github, stats_query
 from updater.sources.http import Deadline, Policy
-from updater.stats import Failure, Rename, SourceResult
+from updater.stats import MAX_LIST, Failure, Listing, Release, Rename, SourceResult
 
 T = "2026-11-26T00:00:00Z"
 # For the tests that count requests: the fake validates each 100-alias query against GitHub's
@@ -33,12 +33,14 @@ def fetch(
     token: str | None = GITHUB_TOKEN,
     policy: Policy = FAST,
     seconds: float = 20,
+    shows: frozenset[str] = frozenset(),
 ) -> SourceResult:
     deadline = Deadline.after(seconds)
     github = make_github(fake.url, token, policy, deadline)
     client = GitHubClient(github, fake.url + "/graphql", has_token=token is not None)
+    targets = Targets(repos, (), user, shows=shows)
     with ThreadPoolExecutor(4) as pool:
-        return fetch_github(client, Targets(repos, (), user), pool, deadline, lambda: T)
+        return fetch_github(client, targets, pool, deadline, lambda: T)
 
 
 def stars(result: SourceResult) -> dict[str, int]:
@@ -55,10 +57,12 @@ def repos(fake_github: FakeGitHub) -> FakeGitHub:
 
 @pytest.mark.parametrize("count", [0, 1, 2, 100])
 @pytest.mark.parametrize("with_owner", [True, False])
+@pytest.mark.parametrize(("owned", "releases"), [(False, False), (True, False), (True, True)])
 def test_queries_are_valid_against_githubs_schema(
-    github_schema: Any, count: int, with_owner: bool
+    github_schema: Any, count: int, with_owner: bool, owned: bool, releases: bool
 ) -> None:
-    assert validate(github_schema, parse(stats_query(count, with_owner))) == []
+    query = stats_query(count, with_owner, owned, releases)
+    assert validate(github_schema, parse(query)) == []
 
 
 def test_with_a_token_one_graphql_request_for_all(repos: FakeGitHub) -> None:
@@ -339,3 +343,84 @@ def test_rest_totals_use_numbered_pages_never_a_servers_link(repos: FakeGitHub) 
         ["1"],
         ["2"],
     ]
+
+
+# --- the owner's repositories and the latest releases, for the lists ---------------------------
+
+LISTED = frozenset({"repositories", "releases"})
+
+
+@pytest.fixture
+def owner(fake_github: FakeGitHub) -> FakeGitHub:
+    for i in range(130):  # two pages of the owner's repositories
+        fake_github.add(f"lab/r{i:03d}", stars=i, forks=i // 2, description=f"R {i}")
+    fake_github.add("lab/fork", stars=10**6, fork=True)
+    fake_github.add("lab/secret", stars=10**6, private=True)
+    fake_github.organizations.add("lab")
+    return fake_github
+
+
+def test_the_owners_repositories_come_with_the_totals_pages(owner: FakeGitHub) -> None:
+    result = fetch(owner, (), user="lab", shows=LISTED)
+    assert owner.count() == 2  # the two pages the totals read anyway
+    assert result.user is not None and (result.user.stars, result.user.repositories) == (
+        sum(range(130)), 130,
+    )  # fmt: skip
+    [listing] = result.listed.lists
+    assert listing == Listing(
+        "repositories", "lab", tuple(f"lab/r{i:03d}" for i in range(129, 29, -1))
+    )
+    assert len(result.listed.repositories) == MAX_LIST
+    top = result.listed.repositories[0]
+    assert (top.name_with_owner, top.stars, top.forks, top.description) == (
+        "lab/r129",
+        129,
+        64,
+        "R 129",
+    )
+    assert result.repositories == () and result.fetched == 0  # the CV's own: none
+
+
+def test_an_organization_owns_like_a_user_without_a_token(owner: FakeGitHub) -> None:
+    result = fetch(owner, (), user="lab", token=None, shows=LISTED)
+    assert result.user is not None and result.user.stars == sum(range(130))
+    assert [r.path for r in owner.requests] == ["/users/lab/repos"] * 2
+    assert result.listed.lists[0].keys[0] == "lab/r129" and len(result.listed.lists[0].keys) == 100
+    assert result.notes[-1] == "releases need GITHUB_TOKEN (GraphQL): kept the last known releases"
+
+
+def test_the_latest_release_of_each_tracked_repository_in_the_batch(owner: FakeGitHub) -> None:
+    owner.repos["lab/r001"].release = {
+        "tagName": "v1.2", "name": "Faster", "publishedAt": "2026-10-01T12:00:00Z",
+    }  # fmt: skip
+    owner.repos["lab/r002"].release = {"tagName": "v0.1", "name": None, "publishedAt": None}
+    result = fetch(owner, ("lab/r001", "lab/r002", "lab/r003"), shows=frozenset({"releases"}))
+    assert owner.count() == 1
+    assert result.listed.releases == (
+        Release("lab/r001", "v1.2", "2026-10-01T12:00:00Z", T, "Faster"),
+    )
+    assert result.listed.unreleased == ("lab/r002", "lab/r003")  # unpublished, and none
+    assert "latestRelease" in owner.queries[0]
+
+
+def test_a_malformed_release_keeps_the_stars(owner: FakeGitHub) -> None:
+    owner.repos["lab/r001"].release = {"tagName": "v1", "name": "x", "publishedAt": "yesterday"}
+    result = fetch(owner, ("lab/r001",), shows=frozenset({"releases"}))
+    assert stars(result) == {"lab/r001": 1}
+    assert result.listed.releases == () and result.listed.unreleased == ()  # last known kept
+
+
+def test_no_list_fields_are_asked_that_no_page_shows(owner: FakeGitHub) -> None:
+    result = fetch(owner, ("lab/r001",), user="lab")
+    assert (
+        "latestRelease" not in owner.queries[0]
+        and "RepoStats" not in owner.queries[0].split("nodes")[1][:30]
+    )
+    assert result.listed.lists == () and result.listed.repositories == ()
+
+
+def test_a_failed_owner_page_fails_the_totals_and_the_list(owner: FakeGitHub) -> None:
+    owner.script("POST", "/graphql", json_reply({"data": {}}), graphql_rate_limited())
+    result = fetch(owner, (), user="lab", shows=LISTED)
+    assert result.listed.lists == ()
+    assert [f.item for f in result.failures] == ["totals of lab", "list of lab's repositories"]

@@ -20,7 +20,15 @@ from updater.sources.huggingface import (
     fetch_hub,
     fetch_models,
 )
-from updater.stats import DatasetStats, Failure, ModelStats, SourceResult, SpaceStats
+from updater.stats import (
+    MAX_LIST,
+    DatasetStats,
+    Failure,
+    HubOwner,
+    ModelStats,
+    SourceResult,
+    SpaceStats,
+)
 
 T = "2026-11-26T00:00:00Z"
 
@@ -34,15 +42,19 @@ def fetch(
 def fetch_all(
     hub: FakeHub, models: tuple[str, ...] = (), datasets: tuple[str, ...] = (),
     spaces: tuple[str, ...] = (), token: str | None = HF_TOKEN, policy: Policy = FAST,
+    authors: tuple[str, ...] = (), shows: frozenset[str] = frozenset(),
 ) -> SourceResult:  # fmt: skip
     deadline = Deadline.after(20)
     secret = {"Authorization": f"Bearer {token}"} if token else None
     http = session(policy, deadline, {}, base_url=hub.url, private_headers=secret)
     with http, ThreadPoolExecutor(8) as pool:
         client = HubClient(hub.url, http, policy, has_token=token is not None)
-        if not datasets and not spaces:
+        if not datasets and not spaces and not authors:
             return fetch_models(client, models, pool, deadline, lambda: T)
-        return fetch_hub(client, (models, datasets, spaces), pool, deadline, lambda: T)
+        return fetch_hub(
+            client, (models, datasets, spaces), pool, deadline, lambda: T, authors=authors,
+            shows=shows,
+        )  # fmt: skip
 
 
 def numbers(result: SourceResult) -> dict[str, tuple[int | None, int | None]]:
@@ -338,3 +350,86 @@ def test_no_request_starts_after_the_deadline(hub: FakeHub) -> None:
     time.sleep(0.2)
     assert hub.count("GET", r"^/api/models/") == 0
     assert {f.reason for f in result.failures} == {"not started: the fetch deadline had passed"}
+
+
+# --- the named authors' lists and totals ------------------------------------------------------
+
+EVERYTHING = frozenset({"models", "datasets", "spaces", "hub_totals"})
+
+
+@pytest.fixture
+def lab(fake_hub: FakeHub) -> FakeHub:
+    for i in range(120):
+        fake_hub.add(f"Lab/m{i:03d}", downloads=i * 10, likes=i % 7)
+    fake_hub.add_dataset("lab/data", downloads=4_500, likes=12)
+    fake_hub.add_dataset("lab/small-data", downloads=3, likes=40)
+    fake_hub.add_space("lab/demo", likes=45)
+    fake_hub.add_space("lab/other-demo", likes=46)
+    fake_hub.add("lab/private", downloads=10**6, private=True)
+    return fake_hub
+
+
+def test_one_list_request_per_named_author_and_kind(lab: FakeHub) -> None:
+    result = fetch_all(lab, authors=("LAB",), shows=EVERYTHING, token=None)
+    assert [r.path for r in sorted(lab.requests, key=lambda r: r.path)] == [
+        "/api/datasets", "/api/models", "/api/spaces",
+    ]  # fmt: skip
+    assert {r.query["author"][0] for r in lab.requests} == {"lab"}
+    models, datasets, spaces = result.listed.lists
+    assert models.kind == "models" and models.owner == "lab" and len(models.keys) == MAX_LIST
+    assert models.keys[:2] == (
+        "Lab/m119",
+        "Lab/m118",
+    )  # most downloaded first, as the Hub spells it
+    assert datasets.keys == ("lab/data", "lab/small-data")
+    assert spaces.keys == ("lab/other-demo", "lab/demo")  # Spaces by likes
+    assert len(result.listed.models) == MAX_LIST and result.models == ()  # no linked model
+    assert result.failures == () and result.fetched == 0
+
+
+def test_the_totals_count_every_public_model_of_the_owner(lab: FakeHub) -> None:
+    [owner] = fetch_all(
+        lab, authors=("lab",), shows=frozenset({"hub_totals"}), token=None
+    ).hub_owners
+    downloads = sum(i * 10 for i in range(120))  # all 120, not the 100 a list keeps
+    assert owner == HubOwner("lab", 120, downloads, sum(i % 7 for i in range(120)), T)
+    assert [r.path for r in lab.requests] == ["/api/models"]  # only what the pages show
+
+
+def test_an_organization_and_a_user_each_get_their_own(lab: FakeHub) -> None:
+    lab.add("ada/one", downloads=7, likes=1)
+    result = fetch_all(lab, authors=("lab", "ada"), shows=frozenset({"hub_totals"}), token=None)
+    assert {o.author: o.models for o in result.hub_owners} == {"lab": 120, "ada": 1}
+    assert lab.count("GET", "^/api/models$") == 2
+
+
+def test_a_linked_model_of_a_named_author_comes_from_its_list(lab: FakeHub) -> None:
+    result = fetch_all(lab, ("lab/m001", "lab/m119"), authors=("lab",), shows=frozenset({"models"}))
+    assert numbers(result) == {"lab/m001": (10, 1), "lab/m119": (1190, 0)}
+    assert lab.count() == 1  # the list, and no request of their own
+
+
+def test_nothing_is_listed_that_no_page_shows(lab: FakeHub) -> None:
+    result = fetch_all(lab, ("lab/m001",), authors=("lab",), shows=frozenset())
+    assert result.listed.lists == () and result.hub_owners == ()
+    assert [r.path for r in lab.requests] == ["/api/models/lab/m001"]
+
+
+def test_a_failing_list_fails_that_list_alone(lab: FakeHub) -> None:
+    lab.script("GET", r"^/api/datasets$", *[json_reply({"error": "x"}, 500)] * 3)
+    result = fetch_all(lab, authors=("lab",), shows=EVERYTHING, token=None)
+    assert [listing.kind for listing in result.listed.lists] == ["models", "spaces"]
+    assert [(f.item, f.reason, f.is_item) for f in result.failures] == [
+        ("list of lab's datasets", "HTTP 500: x after retries", False),
+    ]
+
+
+def test_an_author_with_more_models_than_the_pages_read_says_so(
+    lab: FakeHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("updater.sources.huggingface.LIST_PAGE_SIZE", 40)
+    result = fetch_all(lab, authors=("lab",), shows=frozenset({"models"}), token=None)
+    assert lab.count() == 3 and result.hub_owners[0].models == 120
+    monkeypatch.setattr("updater.sources.huggingface.LIST_PAGE_SIZE", 30)
+    result = fetch_all(lab, authors=("lab",), shows=frozenset({"models"}), token=None)
+    assert result.notes == ("lab has more than 90 models: the list and totals count the first 90",)

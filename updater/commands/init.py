@@ -185,7 +185,7 @@ def _other_workflows(root: Path) -> dict[str, str]:
 def _tracked(pages: Mapping[str, str]) -> dict[str, Targets]:
     """What each adopted page links that updater tracks (the starter CV adds nothing)."""
     cv = parse_cv("title: null\nsections: []\n", "(starter)")
-    return {name: find_targets(cv, {name: text}, totals=False) for name, text in pages.items()}
+    return {name: find_targets(cv, {name: text}) for name, text in pages.items()}
 
 
 def _read_page(root: Path, name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -28,11 +29,16 @@ from updater.sources.http import (
     github_retry,
 )
 from updater.stats import (
+    MAX_LIST,
     Failure,
+    Listed,
+    Listing,
+    Release,
     Rename,
     RepoStats,
     SourceResult,
     UserTotals,
+    list_item,
     repo_key,
     totals_item,
 )
@@ -64,6 +70,7 @@ fragment RepoStats on Repository {
 """
 # A GraphQL answer: its data, its error entries and the response headers (the rate limit).
 Answer = tuple[dict[str, Any], list[Any], dict[str, Any]]
+# `repositoryOwner` answers for a user and an organization alike.
 OWNER_FIELD = """
   owner: repositoryOwner(login: $login) {
     login
@@ -71,25 +78,34 @@ OWNER_FIELD = """
                  privacy: PUBLIC) {
       totalCount
       pageInfo { hasNextPage endCursor }
-      nodes { stargazerCount }
+      nodes { NODE }
     }
   }"""
+# The latest release of each aliased repository, for `lists.releases` (no request of its own).
+RELEASE_FIELD = "latestRelease { name tagName publishedAt }"
 
 
-def stats_query(repositories: int, with_owner: bool) -> str:
-    """One query for `repositories` aliased repositories, plus a page of the owner's totals."""
+def stats_query(
+    repositories: int, with_owner: bool, owned: bool = False, releases: bool = False
+) -> str:
+    """One query for `repositories` aliased repositories, plus a page of the owner's totals;
+    `owned`: each of the owner's repositories in full (for `lists.repositories`), `releases`:
+    each aliased repository's latest release."""
     params = [f"$o{i}: String!, $n{i}: String!" for i in range(repositories)]
+    extra = f" {RELEASE_FIELD}" if releases else ""
     fields = [
-        f"  r{i}: repository(owner: $o{i}, name: $n{i}, followRenames: true) {{ ...RepoStats }}"
+        f"  r{i}: repository(owner: $o{i}, name: $n{i}, followRenames: true) "
+        f"{{ ...RepoStats{extra} }}"
         for i in range(repositories)
     ]
     if with_owner:
         params.append("$login: String!, $cursor: String")
-        fields.append(OWNER_FIELD)
+        fields.append(OWNER_FIELD.replace("NODE", "...RepoStats" if owned else "stargazerCount"))
     fields.append("  rateLimit { cost remaining resetAt }")
     signature = f"({', '.join(params)})" if params else ""
     body = "\n".join(fields)
-    return f"query Stats{signature} {{\n{body}\n}}\n" + (REPO_FRAGMENT if repositories else "")
+    fragment = repositories or (with_owner and owned)
+    return f"query Stats{signature} {{\n{body}\n}}\n" + (REPO_FRAGMENT if fragment else "")
 
 
 def make_github(api_url: str, token: str | None, policy: Policy, deadline: Deadline) -> Github:
@@ -169,13 +185,30 @@ class _Collected:
     failures: list[Failure] = field(default_factory=list)
     renames: list[Rename] = field(default_factory=list)
     user: UserTotals | None = None
+    owned: list[RepoStats] | None = None  # every repository of the owner, when listed
+    releases: list[Release] = field(default_factory=list)
+    unreleased: list[str] = field(default_factory=list)
 
     def add_repo(self, asked: str, stats: RepoStats) -> None:
         self.repositories.append(stats)
         if repo_key(stats.name_with_owner) != repo_key(asked):
             self.renames.append(Rename(asked, stats.name_with_owner))
 
-    def result(self, requested: int, notes: tuple[str, ...] = ()) -> SourceResult:
+    def listed(self, login: str | None) -> Listed:
+        """The owner's MAX_LIST most starred repositories, and the latest releases."""
+        best = sorted(self.owned or (), key=lambda r: (-r.stars, repo_key(r.name_with_owner)))
+        kept = tuple(best[:MAX_LIST])
+        lists: tuple[Listing, ...] = ()
+        if login and self.owned is not None:
+            lists = (Listing("repositories", login, tuple(r.name_with_owner for r in kept)),)
+        return Listed(
+            lists, repositories=kept, releases=tuple(self.releases),
+            unreleased=tuple(self.unreleased),
+        )  # fmt: skip
+
+    def result(
+        self, requested: int, notes: tuple[str, ...] = (), login: str | None = None
+    ) -> SourceResult:
         return SourceResult(
             "github",
             requested,
@@ -184,6 +217,7 @@ class _Collected:
             failures=tuple(self.failures),
             renames=tuple(self.renames),
             notes=notes,
+            listed=self.listed(login),
         )
 
 
@@ -225,12 +259,12 @@ def _fetch_graphql(
     batches = _batches(targets.repositories)
     owner: dict[str, Any] = {}  # the owner's first page of repositories, from batch 0
     out = _Collected()
+    owned, releases = "repositories" in targets.shows, "releases" in targets.shows
 
     def run(index: int) -> Answer:
         names, with_owner = batches[index], bool(login) and index == 0
-        return client.graphql(
-            stats_query(len(names), with_owner), _variables(names, login if with_owner else None)
-        )
+        query = stats_query(len(names), with_owner, owned, releases)
+        return client.graphql(query, _variables(names, login if with_owner else None))
 
     for index, outcome in gather(pool, run, range(len(batches)), deadline):
         names = batches[index]
@@ -241,15 +275,18 @@ def _fetch_graphql(
                 out.failures.append(Failure(totals_item(login), github_reason(outcome)))
             continue
         data, errors, headers = outcome
-        _collect_batch(names, outcome, out, at)
+        _collect_batch(names, outcome, out, at, releases)
         if index == 0 and login:
             owner = _owner_or_failure(data, errors, headers, login, out)
     if login and owner:
-        out.user = _totals(client, login, owner, at, out)
-    return out.result(len(targets.repositories))
+        out.user = _totals(client, login, owner, at, out, owned=owned)
+    _unlisted(out, login, targets.shows)
+    return out.result(len(targets.repositories), login=login)
 
 
-def _collect_batch(names: tuple[str, ...], answer: Answer, out: _Collected, at: str) -> None:
+def _collect_batch(
+    names: tuple[str, ...], answer: Answer, out: _Collected, at: str, releases: bool = False
+) -> None:
     data, errors, headers = answer
     by_alias = {_alias(e): e for e in errors if isinstance(e, dict) and _ours(_alias(e))}
     general = _general(errors)
@@ -257,9 +294,13 @@ def _collect_batch(names: tuple[str, ...], answer: Answer, out: _Collected, at: 
         node = data.get(f"r{i}")
         if isinstance(node, dict):
             try:
-                out.add_repo(name, parse_repo(node, at))
+                stats = parse_repo(node, at)
             except ValueError as exc:
                 out.failures.append(Failure(name, f"invalid response: {exc}"))
+                continue
+            out.add_repo(name, stats)
+            if releases:
+                _collect_release(out, stats.name_with_owner, node.get("latestRelease"), at)
             continue
         error = by_alias.get(f"r{i}") or (general[0] if general else {})
         missing = error.get("type") == "NOT_FOUND"
@@ -318,39 +359,90 @@ def _owner_or_failure(
     return {}
 
 
+def _collect_release(out: _Collected, name: str, node: Any, at: str) -> None:
+    """The latest release of an aliased repository, or that it has none; a malformed one
+    keeps the last known (its stars are still fresh)."""
+    try:
+        release = parse_release(name, node, at)
+    except ValueError as exc:
+        log.debug("%s: latest release not read (%s)", name, exc)
+        return
+    if release is None:
+        out.unreleased.append(name)
+    else:
+        out.releases.append(release)
+
+
+_TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+def parse_release(repository: str, node: Any, at: str) -> Release | None:
+    """A `latestRelease` node as a record (None: no release, or not yet published)."""
+    if node is None:
+        return None
+    if not isinstance(node, dict):
+        raise ValueError("latestRelease: expected an object")
+    tag, published = values.text(node.get("tagName")), node.get("publishedAt")
+    if not tag:
+        raise ValueError("latestRelease: no tagName")
+    if published is None:
+        return None
+    if not isinstance(published, str) or not _TIME_RE.fullmatch(published):
+        raise ValueError("latestRelease: publishedAt is not a UTC time")
+    return Release(repository, tag, published, at, values.text(node.get("name")) or None)
+
+
 def _totals(
-    client: GitHubClient, login: str, owner: dict[str, Any], at: str, out: _Collected
-) -> UserTotals | None:
-    """Sum stars page by page; a repeated cursor or too many pages is an error, not a loop."""
-    stars, count, seen = 0, 0, set()
+    client: GitHubClient, login: str, owner: dict[str, Any], at: str, out: _Collected,
+    *, owned: bool = False,
+) -> UserTotals | None:  # fmt: skip
+    """Sum stars page by page (and, `owned`, keep each repository for the list); a repeated
+    cursor or too many pages is an error, not a loop."""
+    stars, count, seen, repos = 0, 0, set(), []
     page: dict[str, Any] = owner["repositories"]
     for _ in range(MAX_OWNER_PAGES):
         try:
             stars += sum(values.count(n["stargazerCount"], "stars") for n in page["nodes"])
+            repos += [parse_repo(n, at) for n in page["nodes"]] if owned else []
             count, info = values.count(page["totalCount"], "totalCount"), page["pageInfo"]
             cursor = info["endCursor"] if info.get("hasNextPage") else None
             values.count(stars, "total stars")
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            out.failures.append(Failure(totals_item(login), f"invalid response: {exc}"[:200]))
+            _owner_failed(out, login, f"invalid response: {exc}"[:200])
             return None
         if cursor is None:
+            out.owned = repos if owned else None
             return UserTotals(_login(owner.get("login"), login), stars, count, at)
         if cursor in seen:
             break
         seen.add(cursor)
         try:
             data, errors, headers = client.graphql(
-                stats_query(0, with_owner=True), {"login": login, "cursor": cursor}
+                stats_query(0, with_owner=True, owned=owned), {"login": login, "cursor": cursor}
             )
         except EXPECTED as exc:
-            out.failures.append(Failure(totals_item(login), github_reason(exc)))
+            _owner_failed(out, login, github_reason(exc))
             return None
         next_owner = _owner_or_failure(data, errors, headers, login, out)
         if not next_owner:
             return None
         page = next_owner["repositories"]
-    out.failures.append(Failure(totals_item(login), "pagination did not end; totals skipped"))
+    _owner_failed(out, login, "pagination did not end; totals skipped")
     return None
+
+
+def _owner_failed(out: _Collected, login: str, why: str) -> None:
+    """The owner's totals keep their last known numbers (and the list its items: see
+    _unlisted)."""
+    out.failures.append(Failure(totals_item(login), why))
+
+
+def _unlisted(out: _Collected, login: str | None, shows: frozenset[str]) -> None:
+    """The owner's list, shown but not read, fails for the reason the totals did."""
+    if not login or "repositories" not in shows or out.owned is not None:
+        return
+    why = next((f.reason for f in out.failures if f.item == totals_item(login)), "not fetched")
+    out.failures.append(Failure(list_item("repositories", login), why))
 
 
 def _login(value: Any, asked: str) -> str:
@@ -395,14 +487,18 @@ def _fetch_rest(
             out.failures.append(Failure(name, github_reason(outcome), missing=missing))
         else:
             out.add_repo(name, outcome)
-    if targets.github_user:
-        out.user = _rest_totals(github, targets.github_user, at, out, deadline)
-    requests_made = len(targets.repositories) + (1 if targets.github_user else 0)
-    note = (
+    login, owned = targets.github_user, "repositories" in targets.shows
+    if login:
+        out.user = _rest_totals(github, login, at, out, deadline, owned=owned)
+    _unlisted(out, login, targets.shows)
+    requests_made = len(targets.repositories) + (1 if login else 0)
+    notes = [
         f"no GITHUB_TOKEN: used REST, {requests_made}+ requests (60 an hour allowed without "
         "a token); with a token it is one GraphQL request per 100 repositories"
-    )
-    return out.result(len(targets.repositories), (note,))
+    ]
+    if "releases" in targets.shows:
+        notes.append("releases need GITHUB_TOKEN (GraphQL): kept the last known releases")
+    return out.result(len(targets.repositories), tuple(notes), login)
 
 
 def parse_rest_repo(data: Any, at: str) -> RepoStats:
@@ -421,34 +517,44 @@ def parse_rest_repo(data: Any, at: str) -> RepoStats:
 
 
 def _rest_totals(
-    github: Github, login: str, at: str, out: _Collected, deadline: Deadline
-) -> UserTotals | None:
-    """Page by page (numbered pages, never a server's Link), at most MAX_OWNER_PAGES."""
-    stars, count = 0, 0
+    github: Github, login: str, at: str, out: _Collected, deadline: Deadline,
+    *, owned: bool = False,
+) -> UserTotals | None:  # fmt: skip
+    """Page by page (numbered pages, never a server's Link), at most MAX_OWNER_PAGES;
+    `owned`: each repository kept for the list. /users/{login}/repos lists an organization's
+    public repositories too."""
+    stars, count, kept = 0, 0, []
     try:
-        for page in range(1, MAX_OWNER_PAGES + 1):
-            if deadline.expired:
-                raise DeadlineExceeded("not finished by the fetch deadline")
-            _, repos = github.requester.requestJsonAndCheck(
-                "GET", f"/users/{login}/repos",
-                parameters={"type": "owner", "per_page": BATCH, "page": page},
-            )  # fmt: skip
-            if not isinstance(repos, list):
-                raise ValueError("expected a list of repositories")
-            owned = [r for r in repos if isinstance(r, dict) and not r.get("fork")]
-            owned = [r for r in owned if not r.get("private")]
-            stars += sum(values.count(r.get("stargazers_count"), "stars") for r in owned)
-            count += len(owned)
-            if len(repos) < BATCH:
+        for number in range(1, MAX_OWNER_PAGES + 1):
+            page = _rest_owner_page(github, login, number, deadline)
+            mine = [r for r in page if isinstance(r, dict) and not r.get("fork")]
+            mine = [r for r in mine if not r.get("private")]
+            stars += sum(values.count(r.get("stargazers_count"), "stars") for r in mine)
+            count += len(mine)
+            kept += [parse_rest_repo(r, at) for r in mine] if owned else []
+            if len(page) < BATCH:
+                out.owned = kept if owned else None
                 return UserTotals(login, values.count(stars, "total stars"), count, at)
     except RecursionError:
-        out.failures.append(Failure(totals_item(login), "invalid response: JSON nested too deeply"))
+        _owner_failed(out, login, "invalid response: JSON nested too deeply")
         return None
     except EXPECTED as exc:
-        out.failures.append(Failure(totals_item(login), github_reason(exc)))
+        _owner_failed(out, login, github_reason(exc))
         return None
-    out.failures.append(Failure(totals_item(login), "pagination did not end; totals skipped"))
+    _owner_failed(out, login, "pagination did not end; totals skipped")
     return None
+
+
+def _rest_owner_page(github: Github, login: str, number: int, deadline: Deadline) -> list[Any]:
+    if deadline.expired:
+        raise DeadlineExceeded("not finished by the fetch deadline")
+    _, repos = github.requester.requestJsonAndCheck(
+        "GET", f"/users/{login}/repos",
+        parameters={"type": "owner", "per_page": BATCH, "page": number},
+    )  # fmt: skip
+    if not isinstance(repos, list):
+        raise ValueError("expected a list of repositories")
+    return repos
 
 
 # --- errors -------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
-from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Any, Generic, Literal, TypeVar
 
 import requests
 
@@ -25,12 +25,17 @@ from updater.sources.http import (
 )
 from updater.stats import (
     HUB,
+    MAX_LIST,
     DatasetStats,
     Failure,
+    HubOwner,
+    Listed,
+    Listing,
     ModelStats,
     Rename,
     SourceResult,
     SpaceStats,
+    list_item,
 )
 
 log = logging.getLogger(__name__)
@@ -164,7 +169,7 @@ def _object(data: Any) -> dict[str, Any]:
 class Kind(Generic[S]):
     """One kind of Hub repository: its API path, the properties asked for, its parser."""
 
-    path: str
+    path: Literal["models", "datasets", "spaces"]
     expand: tuple[str, ...]
     parse: Callable[[Any, str, str], S]
     ident: Callable[[S], str]
@@ -217,6 +222,10 @@ class HubClient:
     def by_author(self, kind: Kind[S], author: str, fetched_at: str) -> dict[str, S]:
         """Every repository of this kind by an author, a page of 1000 at a time (by the Link
         header, followed only within the endpoint), keyed by lower-case id."""
+        return self.listing(kind, author, fetched_at)[0]
+
+    def listing(self, kind: Kind[S], author: str, fetched_at: str) -> tuple[dict[str, S], bool]:
+        """by_author, and whether pages were left unread past LIST_MAX_PAGES."""
         url: str | None = f"{self.endpoint}/api/{kind.path}"
         params: dict[str, Any] | None = {
             "author": author,
@@ -238,7 +247,7 @@ class HubClient:
                     continue  # asked for alone later, where it fails alone
                 found[kind.ident(stats).lower()] = stats
             url, params = self._next(response), None
-        return found
+        return found, url is not None
 
     def _next(self, response: requests.Response) -> str | None:
         url = response.links.get("next", {}).get("url")
@@ -295,67 +304,166 @@ def _item(kind: Kind[Any], repo_id: str) -> str:
     return repo_id if kind is MODELS else f"{kind.path}/{repo_id}"
 
 
+# --- the lists of the named authors ------------------------------------------------------
+
+# Which kinds of an author's repositories each shown name needs (`hub_totals`: the totals
+# over an author's models).
+_NEEDS: tuple[tuple[str, Kind[Any]], ...] = (
+    ("models", MODELS), ("hub_totals", MODELS), ("datasets", DATASETS), ("spaces", SPACES),
+)  # fmt: skip
+
+
+def _owned_lists(authors: tuple[str, ...], shows: frozenset[str]) -> list[tuple[Kind[Any], str]]:
+    """One list request per named author and kind the pages show."""
+    kinds = list(dict.fromkeys(kind for name, kind in _NEEDS if name in shows))
+    names = dict.fromkeys(author.lower() for author in authors)  # the Hub's names: any case
+    return [(kind, author) for author in names for kind in kinds]
+
+
+def _rank(kind: Kind[S], stats: S) -> tuple[int, int, str]:
+    """Most downloaded first (Spaces: most liked), then most liked, then by id."""
+    downloads = getattr(stats, "downloads", None)
+    return (-(downloads if downloads is not None else -1), -(stats.likes or 0), kind.ident(stats))
+
+
+@dataclass
+class _Lists:
+    """The named authors' lists as they come in: the kept items, the lists, the totals."""
+
+    fetched_at: str
+    listings: list[Listing] = field(default_factory=list)
+    kept: dict[str, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    owners: list[HubOwner] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, kind: Kind[Any], author: str, found: dict[str, Any], more: bool) -> None:
+        best = sorted(found.values(), key=lambda stats: _rank(kind, stats))[:MAX_LIST]
+        self.kept[kind.path] += best
+        self.listings.append(Listing(kind.path, author, tuple(map(kind.ident, best))))
+        if more:
+            self.notes.append(
+                f"{author} has more than {LIST_MAX_PAGES * LIST_PAGE_SIZE:,} {kind.path}: the "
+                f"list and totals count the first {LIST_MAX_PAGES * LIST_PAGE_SIZE:,}"
+            )
+        if kind is MODELS:
+            self.owners.append(_owner(author, found.values(), self.fetched_at))
+
+    def listed(self) -> Listed:
+        models, datasets, spaces = (tuple(self.kept[k]) for k in ("models", "datasets", "spaces"))
+        return Listed(tuple(self.listings), models=models, datasets=datasets, spaces=spaces)
+
+
+def _owner(author: str, models: Iterable[ModelStats], fetched_at: str) -> HubOwner:
+    """Downloads (last 30 days) and likes over every model of the author."""
+    listed = list(models)
+    downloads = values.count(sum(m.downloads or 0 for m in listed), "total downloads")
+    likes = values.count(sum(m.likes or 0 for m in listed), "total likes")
+    return HubOwner(author, len(listed), downloads, likes, fetched_at)
+
+
 def fetch_hub(
     client: HubClient,
     ids: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
     pool: Executor,
     deadline: Deadline,
     now: Callable[[], str],
+    *,
+    authors: tuple[str, ...] = (),
+    shows: frozenset[str] = frozenset(),
 ) -> SourceResult:
-    """Numbers for every (model, dataset, Space) id; failures are inside the result.
+    """Numbers for every (model, dataset, Space) id, and the named authors' lists and totals
+    the pages show; failures are inside the result.
 
-    Two rounds over all three kinds at once: author lists where they save requests, then
-    single requests for the rest. A failing Hub costs one round of retries, not one a kind.
+    Two rounds over all three kinds at once: author lists (those the pages show, and those
+    that save requests), then single requests for the rest. A failing Hub costs one round of
+    retries, not one a kind.
     """
     fetched_at = now()
     wanted: tuple[tuple[Kind[Any], tuple[str, ...]], ...] = (
         (MODELS, ids[0]), (DATASETS, ids[1]), (SPACES, ids[2]),
     )  # fmt: skip
-    found: dict[tuple[str, str], Any] = {}  # (kind path, lower-case id) -> stats
-    lists = [
-        (kind, author)
-        for kind, kind_ids in wanted
-        for author, group in _authors(kind_ids).items()
-        if len(group) >= LIST_THRESHOLD
-    ]
-    for (kind, author), listed in gather(
-        pool, lambda item: client.by_author(item[0], item[1], fetched_at), lists, deadline
-    ):
-        if isinstance(listed, BaseException):
-            _expected(listed)
-            log.debug("listing %s of %s failed (%s); asking one by one", kind.path, author,
-                      reason(listed))  # fmt: skip
-        else:
-            found.update({(kind.path, key): stats for key, stats in listed.items()})
-    rest = [(k, i) for k, kind_ids in wanted for i in kind_ids if (k.path, i.lower()) not in found]
-    failures: list[Failure] = []
-    renames: list[Rename] = []
-    for (kind, repo_id), result in gather(
-        pool, lambda item: client.current(item[0], item[1], fetched_at), rest, deadline
-    ):
-        if isinstance(result, BaseException):
-            _expected(result)
-            missing = isinstance(result, HubError) and result.missing
-            failures.append(Failure(_item(kind, repo_id), reason(result), missing=missing))
-            continue
-        stats, answered_as = result
-        found[(kind.path, repo_id.lower())] = stats
-        if answered_as.lower() != repo_id.lower():
-            renames.append(Rename(hub_link(kind, repo_id), hub_link(kind, answered_as)))
-
-    def got(kind: Kind[Any], kind_ids: tuple[str, ...]) -> tuple[Any, ...]:
-        keys = ((i, (kind.path, i.lower())) for i in kind_ids)
-        return tuple(_named(kind, found[key], i) for i, key in keys if key in found)
-
+    run = _Run(client, pool, deadline, fetched_at)
+    run.lists(wanted, _owned_lists(authors, shows))
+    run.singles([(k, i) for k, kind_ids in wanted for i in kind_ids])
     return SourceResult(
         "huggingface",
         sum(len(kind_ids) for _, kind_ids in wanted),
-        models=got(*wanted[0]),
-        datasets=got(*wanted[1]),
-        spaces=got(*wanted[2]),
-        failures=tuple(failures),
-        renames=tuple(renames),
+        models=run.got(*wanted[0]),
+        datasets=run.got(*wanted[1]),
+        spaces=run.got(*wanted[2]),
+        failures=tuple(run.failures),
+        renames=tuple(run.renames),
+        notes=tuple(run.owned.notes),
+        listed=run.owned.listed(),
+        hub_owners=tuple(run.owned.owners),
     )
+
+
+@dataclass
+class _Run:
+    """One fetch: what was found, by (kind path, lower-case id), and what failed."""
+
+    client: HubClient
+    pool: Executor
+    deadline: Deadline
+    fetched_at: str
+    found: dict[tuple[str, str], Any] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    renames: list[Rename] = field(default_factory=list)
+    owned: _Lists = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.owned = _Lists(self.fetched_at)
+
+    def lists(
+        self, wanted: Iterable[tuple[Kind[Any], tuple[str, ...]]],
+        owned: list[tuple[Kind[Any], str]],
+    ) -> None:  # fmt: skip
+        """The first round: the named authors' lists, and an author's list where it saves
+        requests for the linked items (a failed one of those: they are asked one by one)."""
+        jobs = [
+            (kind, author)
+            for kind, kind_ids in wanted
+            for author, group in _authors(kind_ids).items()
+            if len(group) >= LIST_THRESHOLD
+        ]
+        jobs += [job for job in owned if job not in jobs]
+        at = self.fetched_at
+        for (kind, author), listed in gather(
+            self.pool, lambda job: self.client.listing(job[0], job[1], at), jobs, self.deadline
+        ):
+            if isinstance(listed, BaseException):
+                _expected(listed)
+                log.debug("listing %s of %s failed (%s); asking one by one", kind.path, author,
+                          reason(listed))  # fmt: skip
+                if (kind, author) in owned:
+                    self.failures.append(Failure(list_item(kind.path, author), reason(listed)))
+                continue
+            self.found.update({(kind.path, key): stats for key, stats in listed[0].items()})
+            if (kind, author) in owned:
+                self.owned.add(kind, author, *listed)
+
+    def singles(self, items: list[tuple[Kind[Any], str]]) -> None:
+        """The second round: one request for each item no list brought."""
+        rest = [(k, i) for k, i in items if (k.path, i.lower()) not in self.found]
+        at = self.fetched_at
+        for (kind, repo_id), result in gather(
+            self.pool, lambda item: self.client.current(item[0], item[1], at), rest, self.deadline
+        ):
+            if isinstance(result, BaseException):
+                _expected(result)
+                missing = isinstance(result, HubError) and result.missing
+                self.failures.append(Failure(_item(kind, repo_id), reason(result), missing=missing))
+                continue
+            stats, answered_as = result
+            self.found[(kind.path, repo_id.lower())] = stats
+            if answered_as.lower() != repo_id.lower():
+                self.renames.append(Rename(hub_link(kind, repo_id), hub_link(kind, answered_as)))
+
+    def got(self, kind: Kind[Any], kind_ids: tuple[str, ...]) -> tuple[Any, ...]:
+        """The numbers of these ids, each keyed by the id the CV uses."""
+        keys = ((i, (kind.path, i.lower())) for i in kind_ids)
+        return tuple(_named(kind, self.found[key], i) for i, key in keys if key in self.found)
 
 
 def hub_link(kind: Kind[Any], repo_id: str) -> str:

@@ -15,7 +15,7 @@ from updater.errors import InputError, ValidationFailed, sort_problems
 from updater.files import decode_text, inside, read_bytes
 from updater.links import Targets, cv_urls, discover
 from updater.page.annotate import links as page_links
-from updater.pages import Page
+from updater.pages import Page, partials
 from updater.pages import discover as discover_pages
 from updater.snapshot import Snapshot, load_snapshot, merge
 from updater.stats import SourceResult
@@ -110,15 +110,15 @@ def shows_totals(pages: tuple[Page, ...]) -> bool:
 
     An adopted page that never shows them does not fetch them: no request, and no failure
     reported for a number nobody sees. Unreadable templates count as showing them."""
-    folders = {page.template.parent for page in pages}
-    paths = [page.template for page in pages]
-    paths += [path for folder in sorted(folders) for path in sorted(folder.glob("_*.j2"))]
-    for path in paths:
+    folders = sorted({page.folder for page in pages})
+    paths = [(page.template, page.folder) for page in pages]
+    paths += [(path, folder) for folder in folders for path in partials(folder)]
+    for path, folder in paths:
         # The sandbox's own environment: a plain one folds constants (`2 ** 10 ** 9`) while
         # tracking names, the sandbox refuses to.
-        env = make_environment(path.parent)
+        env = make_environment(folder)
         try:
-            source = decode_text(path, read_bytes(path, path.parent) or b"", nul_is_binary=False)
+            source = decode_text(path, read_bytes(path, folder) or b"", nul_is_binary=False)
             names = meta.find_undeclared_variables(env.parse(source))
         except (InputError, jinja2.TemplateSyntaxError, RecursionError):
             return True  # compile_templates reports what is wrong with it

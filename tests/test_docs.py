@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,18 @@ def test_every_relative_link_of_the_manual_exists() -> None:
     assert targets
     for target in targets:
         assert (MANUAL.parent / target.split("#")[0]).exists(), target
+
+
+def test_the_organization_init_example_is_what_init_prints_in_a_github_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shown = example("org-init")
+    (tmp_path / "profile").mkdir()
+    page = "# Acme OS\n\nTools for writing operating systems: [bootloader](https://github.com/acme-os/bootloader).\n"
+    (tmp_path / "profile/README.md").write_text(page, encoding="utf-8")
+    for args in (["init", "-q"], ["remote", "add", "origin", "https://github.com/acme-os/.github"]):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True)
+    argv = ["init", "--root", str(tmp_path)]
+    assert main([*argv, "--action-repo", "hyunwoongko/hyunwoongko", "--action-ref", SHA]) == 0
+    assert capsys.readouterr().out == shown["output"]
+    assert "  github_user: acme-os\n" in (tmp_path / "data/cv.yaml").read_text(encoding="utf-8")

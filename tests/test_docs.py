@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,18 @@ def test_the_lists_example_renders_what_it_shows_from_the_example_profiles_data(
     pages = render_example({"templates/README.md.j2": files["templates/README.md.j2"]}, tmp_path)
     assert pages == {"README.md": files["README.md"]}
     assert "<sub>cited by 518</sub>" in files["README.md"]  # a listed paper gets its number
+
+
+def test_the_organization_init_example_is_what_init_prints_in_a_github_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shown = example("org-init")
+    (tmp_path / "profile").mkdir()
+    page = "# Acme OS\n\nTools for writing operating systems: [bootloader](https://github.com/acme-os/bootloader).\n"
+    (tmp_path / "profile/README.md").write_text(page, encoding="utf-8")
+    for args in (["init", "-q"], ["remote", "add", "origin", "https://github.com/acme-os/.github"]):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True)
+    argv = ["init", "--root", str(tmp_path)]
+    assert main([*argv, "--action-repo", "hyunwoongko/hyunwoongko", "--action-ref", SHA]) == 0
+    assert capsys.readouterr().out == shown["output"]
+    assert "  github_user: acme-os\n" in (tmp_path / "data/cv.yaml").read_text(encoding="utf-8")

@@ -1,8 +1,9 @@
 """The profiles in docs/examples are built only from data and templates, and render as committed.
 
 They stand for adopters: a short README plus a full RESUME from one data file, a
-researcher's profile with sections of its own (no avatar, no skills, no periods), and a
-researcher's page whose publications, models and repositories come from the sources it names.
+researcher's profile with sections of its own (no avatar, no skills, no periods), a
+researcher's page whose publications, models and repositories come from the sources it names,
+and an organization's `.github` repository whose profile is profile/README.md.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def example(name: str, into: Path) -> Paths:
 
 
 def test_there_are_examples() -> None:
-    assert NAMES == ["from-sources", "minimal", "two-pages"]
+    assert NAMES == ["from-sources", "minimal", "org-profile", "two-pages"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -137,3 +138,20 @@ def test_a_page_whose_sections_come_from_the_sources(tmp_path: Path) -> None:
     acl = "https://aclanthology.org/2024.findings-acl.135"
     assert f"{acl}/) <sub>cited by 41</sub>" in page and f"{acl}) <sub>cited by 41</sub>" in page
     assert "fork" not in page.lower() and "transformers" not in page
+
+
+def test_an_organization_s_profile_renders_in_its_folder_with_its_totals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = example("org-profile", tmp_path)
+    result = build(paths, None)
+    assert list(result.pages) == ["README.md", "profile/README.md"]
+    profile = result.pages["profile/README.md"]
+    assert result.old.user is not None and result.old.user.login == "open-lm-lab"
+    assert "<sub>★ 3.4k stars across our public repositories</sub>" in profile
+    assert "- [Contributing guide](../CONTRIBUTING.md)\n" in profile  # from profile/: the root's
+    assert main(["render", "--offline", *paths_args(paths)]) == 0
+    (tmp_path / ".git").mkdir()  # the clone's root, where check looks files up
+    capsys.readouterr()
+    assert main(["check", "--root", str(tmp_path)]) == 0
+    assert "0 errors, 0 warnings" in capsys.readouterr().err

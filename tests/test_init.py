@@ -371,12 +371,15 @@ def test_init_warns_of_another_workflow_that_writes_the_page(
             "README.md",
             "README.md:1:4: not UTF-8 text (byte 0xf6); save the file as UTF-8",
         ),
-        (
-            None,
-            "docs/ABOUT.md",
-            "docs/ABOUT.md: it is in a folder: only files at the repository root",
-        ),
-        (None, "Page?.md", "Page?.md: a page's name holds letters, digits, spaces and"),
+        (None, "profile/README.md", "profile/README.md: no such file; GitHub shows an "),
+        (None, "../README.md", "../README.md: `..` leads out of the repository"),
+        (None, "docs/../../x.md", "docs/../../x.md: `..` leads out of the repository"),
+        (None, "/etc/passwd", "/etc/passwd: an absolute path: name the page by its path"),
+        (None, "docs\\ABOUT.md", "docs\\ABOUT.md: write folders with / (profile/README.md)"),
+        (None, ".github/README.md", ".github/README.md: in the folder .github: pages are never"),
+        (None, "docs/_part.md", "docs/_part.md: a template named _NAME.j2 is a partial"),
+        (None, "Page?.md", "Page?.md: each name on a page's path holds letters, digits, spaces"),
+        (None, "docs//x.md", "docs//x.md: each name on a page's path holds letters"),
     ],
 )
 def test_init_exits_2_on_unreadable_input(

@@ -103,7 +103,7 @@ def test_an_attribute_holding_placeholder_text_is_not_replaced(tmp_path: Path) -
         (["--branch", "x.lock\n"], "not a branch name the workflow can use"),
         (["--action-repo", "octo/updater\n"], "octo/updater"),
         (["--action-ref", SHA + "\n"], SHA),
-        (["README.md\n"], "README.md\n: a page's name holds letters"),
+        (["README.md\n"], "README.md\n: each name on a page's path holds letters"),
     ],
 )
 def test_init_patterns_match_whole_strings(

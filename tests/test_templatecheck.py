@@ -202,8 +202,9 @@ def test_an_included_partial_that_is_not_there_is_named(tmp_path: Path) -> None:
     with pytest.raises(ValidationFailed) as info:
         load_templates(discover(tmp_path))
     assert info.value.problems == (
-        f"{tmp_path / 'README.md.j2'}:2:12: '_header.j2': no such template beside the pages "
-        "(a partial is a file named _NAME.j2 in the templates folder)",
+        f"{tmp_path / 'README.md.j2'}:2:12: '_header.j2': no such template in the templates "
+        "folder (names are relative to it, from a page in a folder too: _NAME.j2, or "
+        "FOLDER/_NAME.j2 for a partial in a folder of it)",
     )
 
 
@@ -218,18 +219,6 @@ def test_an_included_partial_that_is_not_there_is_named(tmp_path: Path) -> None:
 def test_a_syntax_error_points_at_the_tag_that_makes_it(source: str, where: str) -> None:
     [problem] = check_template(make_environment(Path("."), "\n"), source, "t.j2", CONTEXT_TYPES)
     assert problem.startswith(where + " template syntax error: "), problem
-
-
-def test_a_page_template_in_a_subfolder_is_named_as_rendering_nowhere(
-    profile: Paths, capsys: pytest.CaptureFixture[str]
-) -> None:
-    (profile.templates / "docs").mkdir()
-    (profile.templates / "docs" / "GUIDE.md.j2").write_text("Guide\n", encoding="utf-8")
-    (profile.templates / "docs" / "header.j2").write_text("partial\n", encoding="utf-8")
-    assert main(["validate", *paths_args(profile)]) == 0
-    err = capsys.readouterr().err
-    assert f"warning: {profile.templates / 'docs' / 'GUIDE.md.j2'}: not a page" in err
-    assert "name it _GUIDE.md.j2" in err and "header.j2" not in err
 
 
 def test_runtime_errors_of_one_page_are_reported_with_static_problems_of_another(

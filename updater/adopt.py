@@ -115,7 +115,7 @@ def _yaml_string(value: str) -> str:
 
 
 _WORKFLOW = """\
-# Keeps the profile current: fetches live numbers, renders every templates/NAME.j2 to NAME and
+# Keeps the profile current: fetches live numbers, renders every templates/PATH.j2 to PATH and
 # commits the pages and data/stats.json when, and only when, a page's text changed and the
 # page gate lets it through. Only the publishing job can write; every other run is a dry run
 # with a read-only token.

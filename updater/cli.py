@@ -43,7 +43,7 @@ DATA, STATS, TEMPLATES, ROOT = (
 
 DESCRIPTION = """\
 Keep a GitHub profile README current: your CV as data (data/cv.yaml), your pages as Jinja2
-templates (templates/NAME.j2 renders to NAME), and live numbers from GitHub, Hugging Face and
+templates (templates/PATH.j2 renders to PATH), and live numbers from GitHub, Hugging Face and
 Semantic Scholar (kept in data/stats.json). Run the commands from the root of your profile
 repository.
 """
@@ -157,7 +157,7 @@ def _input_options(
     helps = {
         "data": "your CV as YAML (default: %(default)s)",
         "stats": "last known numbers, read and updated by render (default: %(default)s)",
-        "templates": "folder of page templates: NAME.j2 renders to NAME (default: "
+        "templates": "folder of page templates: PATH.j2 renders to PATH (default: "
         + ("templates/ beside the pages)" if pages else "%(default)s/)"),
     }
     defaults = {"data": DATA, "stats": STATS, "templates": None if pages else TEMPLATES}
@@ -359,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
         "render",
         "fetch live numbers and write every page (README.md, ...)",
         "Validate, fetch the live numbers (unless --offline), and write every page\n"
-        "(templates/NAME.j2 -> NAME) and data/stats.json together: all are updated or none.\n"
+        "(templates/PATH.j2 -> PATH) and data/stats.json together: all are updated or none.\n"
         "Files whose text did not change are left alone.",
     )
     _paths_options(p)
@@ -385,7 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         metavar="FILE",
-        help="pages to preview (default: each templates/NAME.j2 rendered to NAME, README.md first)",
+        help="pages to preview (default: each templates/PATH.j2 rendered to PATH, README.md first)",
     )
     p.add_argument(
         "--output-dir", type=Path, default=Path("preview"), help="where to write (%(default)s)"
@@ -413,7 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         metavar="FILE",
-        help="pages to check (default: each templates/NAME.j2 rendered to NAME, README.md first)",
+        help="pages to check (default: each templates/PATH.j2 rendered to PATH, README.md first)",
     )
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     p.add_argument(

@@ -136,8 +136,13 @@ def _from_checkout(checkout: Checkout, where: str) -> Origin:
     return Origin(checkout.repo, checkout.pushed, note=note)
 
 
+def profile_remote(root: Path, git: Git = run_git) -> str | None:
+    """OWNER/NAME of the profile repository in root, from its `origin` remote on GitHub."""
+    remote = git(root, ["remote", "get-url", "origin"])
+    return github_repo(remote) if remote else None
+
+
 def profile_owner(root: Path, git: Git = run_git) -> str | None:
     """The owner of the profile repository in root, from its `origin` remote on GitHub."""
-    remote = git(root, ["remote", "get-url", "origin"])
-    repo = github_repo(remote) if remote else None
+    repo = profile_remote(root, git)
     return repo.split("/")[0] if repo else None

@@ -600,8 +600,9 @@ def _missing_templates(
         except jinja2.TemplateNotFound:
             column = find_column(source, node.lineno, name, "string")
             problems.append(
-                f"{filename}:{node.lineno}:{column}: {name!r}: no such template beside the pages "
-                "(a partial is a file named _NAME.j2 in the templates folder)"
+                f"{filename}:{node.lineno}:{column}: {name!r}: no such template in the "
+                "templates folder (names are relative to it, from a page in a folder too: "
+                "_NAME.j2, or FOLDER/_NAME.j2 for a partial in a folder of it)"
             )
         except jinja2.TemplateError:
             continue  # its own problems are reported when it is checked

@@ -32,7 +32,7 @@ from updater.files import MAX_TEXT_BYTES, decode_text, read_bytes
 from updater.links import Targets
 from updater.lists import Lists, Scholar, lists, scholar
 from updater.page.annotate import annotate
-from updater.pages import Page
+from updater.pages import Page, partials
 from updater.snapshot import Snapshot
 from updater.stats import LIST_KINDS
 from updater.templatecheck import (
@@ -441,8 +441,8 @@ def newline_of(source: str) -> str:
 
 
 def load_templates(pages: tuple[Page, ...]) -> dict[str, jinja2.Template]:
-    """Compile and statically check every page's template and the partials beside them
-    (`_NAME.j2`); all problems are reported together, in line order."""
+    """Compile and statically check every page's template and every partial (`_NAME.j2`) of
+    the templates folder; all problems are reported together, in line order."""
     compiled, problems, _ = compile_templates(pages)
     if problems:
         raise ValidationFailed(sort_problems(problems))
@@ -459,18 +459,22 @@ class Compiled(NamedTuple):
 
 
 def compile_templates(pages: tuple[Page, ...]) -> Compiled:
-    """The templates that compiled clean, and every static problem of the others."""
+    """The templates that compiled clean, every static problem of the others, and what they show.
+
+    Every page and partial of one templates folder shares its loader: include names are
+    relative to the templates folder, as Jinja names templates, from a page in a subfolder
+    too (`{% include "profile/_links.j2" %}`)."""
     envs: dict[tuple[Path, str], jinja2.Environment] = {}
     compiled: dict[str, jinja2.Template] = {}
     problems: list[str] = []
     shows: set[str] = set()
     for page in pages:
-        template = _load_page(page.template, envs, problems, shows)
+        template = _load_page(page.template, page.folder, envs, problems, shows)
         if template is not None:
             compiled[page.name] = template
-    for folder in sorted({page.template.parent for page in pages}):
-        for path in sorted(folder.glob("_*.j2")):
-            _load_page(path, envs, problems, shows, partial=True)
+    for folder in sorted({page.folder for page in pages}):
+        for path in partials(folder):
+            _load_page(path, folder, envs, problems, shows, partial=True)
     return Compiled(compiled, problems, frozenset(shows))
 
 
@@ -491,21 +495,24 @@ def shown(tree: nodes.Template) -> set[str]:
 
 def _load_page(
     path: Path,
+    folder: Path,
     envs: dict[tuple[Path, str], jinja2.Environment],
     problems: list[str],
     shows: set[str],
+    *,
     partial: bool = False,
 ) -> jinja2.Template | None:
-    """One template, checked then compiled; its problems are added to `problems`."""
+    """One template of the templates folder, checked then compiled; its problems are added to
+    `problems`."""
     try:
-        data = read_bytes(path, path.parent, area=TEMPLATES_AREA)
+        data = read_bytes(path, folder, area=TEMPLATES_AREA)
         if data is None:  # a symlink to nothing
             raise InputError(f"{path}: no such file (a link to a file that does not exist?)")
         source = decode_text(path, data, nul_is_binary=False)
     except InputError as exc:
         problems.append(with_position(str(exc)))
         return None
-    key = (path.parent, newline_of(source))
+    key = (folder, newline_of(source))
     env = envs.get(key) or envs.setdefault(key, make_environment(*key))
     tree = _parse(env, source, path, problems)
     if tree is None:
@@ -775,7 +782,8 @@ def _output_column(source: str, line: int, exc: EmptyValue) -> int:
 
 def _source_at(template: jinja2.Template, filename: str) -> str | None:
     """The text of the template (or partial) that failed, to find the column in it."""
-    folder = Path(template.filename or filename).parent
+    loader = template.environment.loader
+    folder = loader.folder if isinstance(loader, TemplateLoader) else Path(filename).parent
     try:
         data = read_bytes(Path(filename), folder, area=TEMPLATES_AREA)
     except InputError:

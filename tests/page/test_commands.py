@@ -166,3 +166,68 @@ def test_preview_and_check_find_the_pages_through_templates(
     assert "CV.md:1:1: error: link to #nope" in capsys.readouterr().out
     assert main(["preview", "--repo", "o/o", "--templates", "layout", "--stats", "x"]) == 0
     assert (in_repo / "preview" / "CV.md.html").is_file()
+
+
+# An organization's profile page in its folder, as GitHub shows it from the `.github` repository:
+# links relative to profile/, to the repository root (`../`, `/`), and to files that are not
+# there from profile/ (though they are at the root).
+PROFILE = """\
+# Acme OS
+
+![banner](images/banner.png)
+
+Stars: None
+
+- [Contributing](../CONTRIBUTING.md), under the [license](/LICENSE)
+- [Code of conduct](CODE_OF_CONDUCT.md)
+- ![logo](../images/logo.png)
+"""
+
+
+@pytest.fixture
+def org_repo(in_repo: Path) -> Path:
+    """A checkout of acme-os/.github with profile/README.md rendered from its template."""
+    (in_repo / ".git").mkdir()
+    (in_repo / "profile/images").mkdir(parents=True)
+    (in_repo / "profile/images/banner.png").write_bytes(b"png")
+    (in_repo / "templates/profile").mkdir(parents=True)
+    template = PROFILE.replace("Stars: None", "Stars: {{ totals.stars }}")
+    (in_repo / "templates/profile/README.md.j2").write_text(template, encoding="utf-8")
+    (in_repo / "profile/README.md").write_text(PROFILE, encoding="utf-8")
+    for name in ("CONTRIBUTING.md", "LICENSE", "CODE_OF_CONDUCT.md"):
+        (in_repo / name).write_text("x\n", encoding="utf-8")
+    (in_repo / "data").mkdir()
+    (in_repo / "data/cv.yaml").write_text("tracking:\n  github_user: acme-os\n", "utf-8")
+    return in_repo
+
+
+def test_check_resolves_a_page_s_links_from_its_own_folder(
+    org_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check"]) == 1  # finds profile/README.md through its template
+    assert capsys.readouterr().out.splitlines() == [
+        "profile/README.md:5:8: error: 'None' in the text: a templated value was missing "
+        "[missing-value]",
+        "profile/README.md:8:3: error: link to CODE_OF_CONDUCT.md: no such file in the "
+        "repository [missing-file]",
+        "profile/README.md:9:3: error: image to ../images/logo.png: no such file in the "
+        "repository [missing-file]",
+    ]
+
+
+def test_preview_resolves_a_page_s_links_from_its_own_folder_in_the_org_repository(
+    org_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for rel in ("README.md", "templates/README.md.j2"):  # the repository's own page
+        (org_repo / rel).write_text("[profile](profile/README.md)\n", encoding="utf-8")
+    assert main(["preview"]) == 0  # the repository: tracking.github_user's .github
+    assert "relative links resolved against acme-os/.github at main" in capsys.readouterr().err
+    html = (org_repo / "preview/profile/README.md.html").read_text(encoding="utf-8")
+    blob = "https://github.com/acme-os/.github/blob/main/"
+    raw = "https://github.com/acme-os/.github/raw/main/"
+    assert f'src="{raw}profile/images/banner.png"' in html
+    assert f'href="{blob}CONTRIBUTING.md"' in html and f'href="{blob}LICENSE"' in html
+    assert f'href="{blob}profile/CODE_OF_CONDUCT.md"' in html
+    assert f'src="{raw}images/logo.png"' in html
+    readme = (org_repo / "preview/README.md.html").read_text(encoding="utf-8")
+    assert 'href="profile/README.md.html"' in readme  # a page previewed with it

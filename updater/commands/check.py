@@ -13,7 +13,7 @@ from updater.files import read_text
 from updater.page.check import ERROR, Context, Finding, anchors
 from updater.page.check import check as lint
 from updater.page.parse import Document, parse
-from updater.pages import rendered, repository_root
+from updater.pages import rendered, repository_root, template_for
 from updater.words import count
 
 log = logging.getLogger("updater")
@@ -32,18 +32,20 @@ def check(
     """Print every finding on stdout; exit 1 on errors (and on warnings with strict).
 
     `root` is the repository a link to `/x` points into: by default the git work tree holding
-    each page, else the page's folder. `templates` holds the pages' templates (by default
-    templates/ beside each page): a page whose template holds text is not faulted for it."""
+    each page, else the page's folder; relative links start from the page's own folder.
+    `templates` holds the pages' templates (by default templates/ in that root, where
+    `profile/README.md` comes from `templates/profile/README.md.j2`): a page whose template
+    holds text is not faulted for it."""
     paths = list(files) or rendered(root or Path(), templates)
     # Each page is read from inside its repository: --root, else the git work tree holding it.
     bases = {path: root if root is not None else repository_root(path) for path in paths}
-    documents = {path: _parse(path, bases[path]) for path in paths}
+    documents = {path: _parse(path, bases[path], templates) for path in paths}
     pages = {str(path.resolve()): anchors(document) for path, document in documents.items()}
     findings: list[Finding] = []
     for path, document in documents.items():
         base = bases[path]
-        folder = templates if templates is not None else path.parent / "templates"
-        template = read_text(folder / f"{path.name}.j2", base)
+        template = read_text(template_for(path, base, templates), base)
+        # Relative links start from the page's own folder, as GitHub resolves them.
         findings += lint(document, Context(str(path), path.parent, base, template, pages))
     try:
         for finding in findings:
@@ -64,11 +66,10 @@ def check(
     return 1 if failed else 0
 
 
-def _parse(path: Path, root: Path) -> Document:
+def _parse(path: Path, root: Path, templates: Path | None) -> Document:
     text = read_text(path, root)
     if text is None:
-        hint = ""
-        if (path.parent / "templates" / f"{path.name}.j2").is_file():
-            hint = f": run `updater render` first (templates/{path.name}.j2 renders it)"
+        template = template_for(path, root, templates)
+        hint = f": run `updater render` first ({template} renders it)" if template.is_file() else ""
         raise InputError(f"{path}: no such file{hint}")
     return parse(text)

@@ -1,6 +1,8 @@
 """`updater init [FILE ...]`: adopt hand-written pages in one command, never destroying a file.
 
-Each FILE becomes `templates/FILE.j2` (rendering back to the same bytes), beside a starter
+Each FILE, named by its path from the repository root, becomes `templates/FILE.j2` (rendering
+back to the same bytes); with none, README.md, or profile/README.md in an organization's `.github`
+(or `.github-private`) repository, the page GitHub shows there. Beside them go a starter
 `data/cv.yaml`, an empty `data/stats.json` and the update workflow. A data file, snapshot or
 workflow that exists is kept as it is (`--workflow` rewrites only the workflow); an existing
 template that differs is replaced only with `--force`. Whatever is replaced is first saved
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,15 +35,16 @@ from updater.cv import parse_cv
 from updater.errors import InputError, ValidationFailed
 from updater.files import decode_text, read_bytes, read_text, write_files
 from updater.links import Targets
-from updater.origin import build_record, direct_url, find_pin, locate, profile_owner
-from updater.pages import SUFFIX
+from updater.origin import build_record, direct_url, find_pin, locate, profile_remote
+from updater.pages import MAIN_PAGE, ORG_PAGE, SUFFIX, is_org_repository
 from updater.snapshot import Snapshot, dumps
 from updater.words import count
 
 log = logging.getLogger("updater")
 
-# A page renders at the repository root, as templates/NAME.j2 does: no folder in its name.
-_PAGE_NAME_RE = re.compile(r"^\w[\w .@+-]*\Z")
+# One file or folder name of a page's path (templates/PATH.j2 renders to PATH): no `.`, `..`
+# or hidden folder (pages are never read from one), no separator but `/`.
+_PART_RE = re.compile(r"^\w[\w .@+-]*\Z")
 DATA, STATS = "data/cv.yaml", "data/stats.json"
 WORKFLOWS = ".github/workflows"
 
@@ -55,6 +59,8 @@ class InitOptions:
     owner: str | None
     force: bool = False
     workflow_only: bool = False  # --workflow: (re)write the workflow and nothing else
+    repo: str | None = None  # OWNER/NAME of the repository's origin on GitHub, when known
+    why: str | None = None  # why these files, when init chose them (an organization's profile)
 
 
 @dataclass(frozen=True)
@@ -88,9 +94,27 @@ def init(
         log.warning("%s", origin.note)
     if branch is not None and not BRANCH_RE.fullmatch(branch):
         raise InputError(f"--branch {branch!r}: not a branch name the workflow can use")
-    chosen = () if workflow_only else tuple(files or ["README.md"])
-    options = InitOptions(chosen, pin, branch, profile_owner(root), force, workflow_only)
+    repo = profile_remote(root)
+    chosen, why = ((), None) if workflow_only else _pages_to_adopt(files, repo)
+    owner = repo.split("/")[0] if repo else None
+    options = InitOptions(chosen, pin, branch, owner, force, workflow_only, repo, why)
     return adopt(root, options)
+
+
+def _pages_to_adopt(files: list[str], repo: str | None) -> tuple[tuple[str, ...], str | None]:
+    """The files named, else the page GitHub shows from this repository: README.md, or in an
+    organization's `.github` (or `.github-private`) repository profile/README.md, and why."""
+    if files:
+        return tuple(files), None
+    if repo is None or not is_org_repository(repo):
+        return (MAIN_PAGE,), None
+    owner, name = repo.split("/")
+    view = " to its members" if name.lower() == ".github-private" else ""
+    return (ORG_PAGE,), (
+        f"{repo} is an organization's profile repository: GitHub shows its {ORG_PAGE} at "
+        f"https://github.com/{owner}{view}, so init adopts {ORG_PAGE} (name the files to "
+        "adopt others)"
+    )
 
 
 def adopt(root: Path, options: InitOptions) -> int:
@@ -113,6 +137,7 @@ def adopt(root: Path, options: InitOptions) -> int:
     writers = page_writers(_other_workflows(root), options.files, options.pin.repo)
     warnings = [_writer_line(w) for w in writers]
     warnings += [_baked_line(name, b) for name, text in pages.items() if (b := baked_numbers(text))]
+    warnings += _not_shown(options)
     sys.stdout.write(report(steps, _tracked(pages), warnings, options))
     return 0
 
@@ -188,28 +213,67 @@ def _tracked(pages: Mapping[str, str]) -> dict[str, Targets]:
     return {name: find_targets(cv, {name: text}) for name, text in pages.items()}
 
 
+def _not_shown(options: InitOptions) -> list[str]:
+    """In an organization's profile repository, a page GitHub does not show on the profile."""
+    repo = options.repo
+    files = options.files
+    if repo is None or not is_org_repository(repo) or not files or ORG_PAGE in files:
+        return []
+    return [
+        f"warning: in {repo}, GitHub shows {ORG_PAGE} on the organization's profile "
+        f"(https://github.com/{repo.split('/')[0]}), not {', '.join(files)}: adopt "
+        f"{ORG_PAGE} too (`updater init {ORG_PAGE}`) if the profile should have live numbers"
+    ]
+
+
 def _read_page(root: Path, name: str) -> str:
-    if not _PAGE_NAME_RE.match(name):
-        where = (
-            "it is in a folder: only files at the repository root can be adopted (pages render "
-            "there); run init in the profile repository's root and name the file alone"
-            if "/" in name or "\\" in name
-            else "a page's name holds letters, digits, spaces and . _ - @ +, like README.md"
-        )
-        raise InputError(f"{name}: {where}")
+    _check_page_name(name)
     path = root / name
     # The one checked read: inside the repository, a regular file, under the cap.
     data = read_bytes(path, root)
     if data is None:
-        raise InputError(f"{path}: no such file; run from the profile repository root")
+        hint = "run from the profile repository root"
+        if name == ORG_PAGE:
+            hint = (
+                f"GitHub shows an organization's profile from {ORG_PAGE} of its .github "
+                "repository: create it (one line will do), then run init again"
+            )
+        raise InputError(f"{path}: no such file; {hint}")
     return decode_text(path, data, nul_is_binary=False)
+
+
+def _check_page_name(name: str) -> None:
+    """A page is named by its path from the repository root, inside it: `profile/README.md`."""
+    parts = name.split("/")
+    problem = None
+    if "\\" in name:
+        problem = "write folders with / (profile/README.md), as GitHub names paths"
+    elif name.startswith("/") or ":" in parts[0]:
+        problem = "an absolute path: name the page by its path from the repository root"
+    elif ".." in parts:
+        problem = "`..` leads out of the repository: name the page by its path from its root"
+    elif bad := [p for p in parts[:-1] if p.startswith(".")]:
+        problem = (
+            f"in the folder {bad[0]}: pages are never rendered into a folder whose name starts "
+            "with '.' (.github holds workflows, which the update's token may not commit)"
+        )
+    elif parts[-1].startswith("_"):
+        problem = "a template named _NAME.j2 is a partial for includes, never rendered: rename it"
+    elif not all(_PART_RE.match(part) for part in parts):
+        problem = (
+            "each name on a page's path holds letters, digits, spaces and . _ - @ +, like "
+            "README.md or profile/README.md"
+        )
+    if problem:
+        raise InputError(f"{name}: {problem}")
 
 
 def report(
     steps: list[Step], tracked: Mapping[str, Targets], warnings: list[str], options: InitOptions
 ) -> str:
     """What init did, what the pages track, what to look out for, and the next steps."""
-    lines = [f"{s.action} {s.rel}{_what(s, options)}" for s in steps]
+    lines = [textwrap.fill(options.why, 92), ""] if options.why else []
+    lines += [f"{s.action} {s.rel}{_what(s, options)}" for s in steps]
     if tracked:
         lines += ["", *(_tracking_line(name, t) for name, t in tracked.items())]
     if warnings:

@@ -16,7 +16,13 @@ from updater.page.github_html import Site, file_name, preview_document
 from updater.page.parse import parse
 from updater.page.preview import views
 from updater.page.sanitize import scheme
-from updater.pages import rendered, repository_path, repository_root
+from updater.pages import (
+    profile_repository,
+    rendered,
+    repository_path,
+    repository_root,
+    template_for,
+)
 from updater.words import count
 
 log = logging.getLogger("updater")
@@ -49,12 +55,14 @@ def preview(files: Sequence[Path], options: PreviewOptions) -> int:
     root = options.root or (repository_root(pages[0]) if files else Path())
     names = [repository_path(path, root) for path in pages]
     # Read from inside the repository: --root, else the git work tree holding each page.
-    texts = [_read(path, options.root or repository_root(path)) for path in pages]
-    repo, why = _repository(options, root)
+    texts = [
+        _read(path, options.root or repository_root(path), options.templates) for path in pages
+    ]
+    known = {repository_path(path, root) for path in rendered(root, options.templates)}
+    repo, why = _repository(options, root, known | set(names))
     if repo is None:
         repo = STAND_IN
         _say_if_needed(names, texts, why)
-    known = {repository_path(path, root) for path in rendered(root, options.templates)}
     site = Site(repo, options.branch, frozenset(known | set(names)))
     _ignore_itself(options.output_dir)
     written = []
@@ -80,23 +88,24 @@ def preview(files: Sequence[Path], options: PreviewOptions) -> int:
     return 0
 
 
-def _read(path: Path, root: Path) -> str:
+def _read(path: Path, root: Path, templates: Path | None) -> str:
     text = read_text(path, root)
     if text is None:
-        template = path.parent / "templates" / f"{path.name}.j2"
+        template = template_for(path, root, templates)
         hint = f": run `updater render` first ({template} renders it)" if template.is_file() else ""
         raise InputError(f"{path}: no such file{hint}")
     return text
 
 
-def _repository(options: PreviewOptions, root: Path) -> tuple[str | None, str]:
+def _repository(options: PreviewOptions, root: Path, names: set[str]) -> tuple[str | None, str]:
     """OWNER/NAME for relative links: as given, else the profile repository of the CV's
-    tracking.github_user, else the root's remote on GitHub; or None and why."""
+    tracking.github_user (USER/.github for an organization's profile/README.md), else the
+    root's remote on GitHub; or None and why."""
     if options.repo:
         return options.repo, ""
     user, why = _github_user(options.data, root)
     if user:
-        return f"{user}/{user}", ""
+        return profile_repository(user, names), ""
     remote = github_remote(root)
     if remote:
         return remote[1], ""

@@ -32,7 +32,7 @@ from updater.files import read_bytes, read_text, unified_diff
 from updater.gate import Candidate, Held, Verdict, inspect
 from updater.keepalive import inactivity_warning, keep_alive, running_workflow
 from updater.logs import Scrubber
-from updater.pages import SUFFIX
+from updater.pages import ORG_PAGE, SUFFIX, profile_repository
 from updater.pages import discover as discover_pages
 from updater.publish import Head, Target, blob_id, publish
 from updater.snapshot import Snapshot, dumps, parse_snapshot
@@ -86,10 +86,11 @@ def update(
     scrub = Scrubber.of(settings.secrets)
     if settings.in_actions:
         print_commands(mask_commands(settings.secrets))
-    repo = target_repo(options.repo, settings, paths.data)
+    page_paths = _page_paths(paths)
+    repo = target_repo(options.repo, settings, paths.data, page_paths)
     _require_token(options, settings)
     stats_path = _repo_path(paths.stats)
-    wanted = (*_page_paths(paths), stats_path)
+    wanted = (*page_paths, stats_path)
     reached = _reach(open_target, repo, options, wanted)
     if reached is None:
         fetch, base = None, _local_base(wanted)
@@ -167,7 +168,7 @@ def _published(base: Base, path: str) -> str | None:
 
 def _template(paths: Paths, page: str) -> str | None:
     """The page's template source, which check needs to tell leftovers from literal text."""
-    return read_text(paths.templates / f"{Path(page).name}{SUFFIX}", paths.templates)
+    return read_text(paths.templates / f"{page}{SUFFIX}", paths.templates)
 
 
 def _held_commands(verdict: Verdict, scrub: Scrubber) -> list[str]:
@@ -187,23 +188,29 @@ def _require_token(options: UpdateOptions, settings: Settings) -> None:
         )
 
 
-def target_repo(repo: str | None, settings: Settings, data: Path) -> str:
-    """--repo, else GITHUB_REPOSITORY, else the profile repository of tracking.github_user."""
-    name = repo or settings.github_repository or _profile_repo(data)
+def target_repo(
+    repo: str | None, settings: Settings, data: Path, pages: tuple[str, ...] = ()
+) -> str:
+    """--repo, else GITHUB_REPOSITORY, else the profile repository of tracking.github_user
+    (`pages`, the pages' repository paths, tell an organization's from a user's)."""
+    name = repo or settings.github_repository or _profile_repo(data, pages)
     if not REPO_RE.match(name):
         raise InputError(f"--repo: expected OWNER/NAME, got {name!r}")
     return name
 
 
-def _profile_repo(data: Path) -> str:
-    """A profile README lives in the repository named after its owner: USER/USER."""
+def _profile_repo(data: Path, pages: tuple[str, ...]) -> str:
+    """Where GitHub shows the owner's profile from: a user's README.md from USER/USER, an
+    organization's profile/README.md from ORG/.github (`.github-private`, the members-only
+    one, only when named: --repo, or GITHUB_REPOSITORY in Actions)."""
     user = load_cv(data, Path()).tracking.github_user
     if not user:
         raise InputError(
             f"no target repository: pass --repo OWNER/NAME, set GITHUB_REPOSITORY, or set "
-            f"tracking.github_user in {data} (the profile repository is USER/USER)"
+            f"tracking.github_user in {data} (the profile repository is USER/USER, or "
+            f"ORG/.github for an organization's {ORG_PAGE})"
         )
-    return f"{user}/{user}"
+    return profile_repository(user, pages)
 
 
 def _reach(

@@ -3,48 +3,24 @@ the commit, with a clock that moves only when a retry waits (no real sleeps)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 
 from tests.conftest import FAST, GITHUB_TOKEN, HF_TOKEN, SCHOLAR_KEY
 from tests.contract.replay import Replay
+from tests.fakes.clock import FakeTime
 from updater.config import Settings
 from updater.fetch import LiveFetcher
 from updater.links import Targets
 from updater.publish import Target
 from updater.snapshot import Snapshot
 from updater.sources.github import make_github
-from updater.sources.http import Deadline, Policy
+from updater.sources.http import Policy
 from updater.stats import SourceResult
 
 T = "2026-12-03T14:02:00Z"
-# The time of day the fake wall clock starts at: a 60 s wait ends at 14:03 UTC.
-WALL = datetime(2026, 12, 3, 14, 2, tzinfo=UTC).timestamp()
 # The production policy (30 s per request, 60 s longest rate-limit wait, 3 retries) without
 # the backoff between retries: what is under test is which waits are taken, not their length.
 PRODUCTION = replace(Policy(), backoff_factor=0, backoff_jitter=0)
-
-
-@dataclass
-class FakeTime:
-    """A monotonic clock, a sleep that moves it at once, and a wall clock that follows."""
-
-    now: float = 1000.0
-    slept: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    def wall(self) -> float:
-        return WALL + self.now - 1000.0
-
-    def deadline(self, seconds: float = 120.0) -> Deadline:
-        """The run's deadline on this clock (the default --deadline is 120 s)."""
-        return Deadline.after(seconds, self.clock, self.sleep, self.wall)
 
 
 def settings(replay: Replay, github: bool = True, hub: bool = True, key: bool = False) -> Settings:

@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.contract.harness import PRODUCTION, FakeTime, fetch, target
+from tests.contract.harness import PRODUCTION, fetch, target
 from tests.contract.replay import Replay
+from tests.fakes.clock import FakeTime
 from updater import logs
 from updater.errors import PublishError
 from updater.links import Targets, discover

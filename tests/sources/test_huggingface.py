@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from tests.conftest import FAST, HF_TOKEN, QUICK
+from tests.fakes.clock import FakeTime
 from tests.fakes.huggingface import FakeHub, repo_not_found
 from tests.fakes.server import FakeServer, Reply, Request, json_reply
 from updater.sources.http import Deadline, Policy, session
@@ -34,17 +35,19 @@ T = "2026-11-26T00:00:00Z"
 
 
 def fetch(
-    hub: FakeHub, models: tuple[str, ...], token: str | None = HF_TOKEN, policy: Policy = FAST
-) -> SourceResult:
-    return fetch_all(hub, models, token=token, policy=policy)
+    hub: FakeHub, models: tuple[str, ...], token: str | None = HF_TOKEN, policy: Policy = FAST,
+    time: FakeTime | None = None,
+) -> SourceResult:  # fmt: skip
+    return fetch_all(hub, models, token=token, policy=policy, time=time)
 
 
 def fetch_all(
     hub: FakeHub, models: tuple[str, ...] = (), datasets: tuple[str, ...] = (),
     spaces: tuple[str, ...] = (), token: str | None = HF_TOKEN, policy: Policy = FAST,
     authors: tuple[str, ...] = (), shows: frozenset[str] = frozenset(),
+    time: FakeTime | None = None,
 ) -> SourceResult:  # fmt: skip
-    deadline = Deadline.after(20)
+    deadline = time.deadline(20) if time else Deadline.after(20)
     secret = {"Authorization": f"Bearer {token}"} if token else None
     http = session(policy, deadline, {}, base_url=hub.url, private_headers=secret)
     with http, ThreadPoolExecutor(8) as pool:
@@ -161,9 +164,9 @@ def test_429_with_retry_after(hub: FakeHub) -> None:
     hub.script(
         "GET", "/api/models/org/one", json_reply({"error": "slow down"}, 429, {"Retry-After": "1"})
     )
-    started = time.monotonic()
-    assert numbers(fetch(hub, ("org/one",))) == {"org/one": (1200, 7)}
-    assert time.monotonic() - started >= 1
+    clock = FakeTime()
+    assert numbers(fetch(hub, ("org/one",), time=clock)) == {"org/one": (1200, 7)}
+    assert clock.slept == [1.0]
 
 
 @pytest.mark.parametrize(
